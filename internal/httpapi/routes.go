@@ -1,0 +1,44 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/nexus-intel/nexus/internal/audit"
+)
+
+// route is one endpoint. A route has either Public, served as is with no
+// authentication (it must hold no record data), or API, served behind
+// bearer authentication and the audit log with Action as the audited action.
+type route struct {
+	Method  string
+	Pattern string
+	Public  http.HandlerFunc
+	Action  string
+	API     apiFunc
+}
+
+// routes lists every endpoint of the server. openapi.json documents exactly
+// these; TestOpenAPIMatchesRoutes keeps the two in step.
+func (s *Server) routes() []route {
+	return []route{
+		{Method: "GET", Pattern: "/healthz", Public: s.healthz},
+		{Method: "GET", Pattern: "/readyz", Public: s.readyz},
+		{Method: "GET", Pattern: "/metrics", Public: s.metricsHandler().ServeHTTP},
+		{Method: "GET", Pattern: "/api/openapi.json", Public: s.openAPI},
+
+		{Method: "GET", Pattern: "/api/v1/entities", Action: audit.ActionSearch, API: s.listEntities},
+		{Method: "GET", Pattern: "/api/v1/entities/{id}", Action: audit.ActionRead, API: s.getEntity},
+		{Method: "GET", Pattern: "/api/v1/datasets", Action: audit.ActionRead, API: s.listDatasets},
+		{Method: "POST", Pattern: "/api/v1/import", Action: audit.ActionImport, API: s.importUpload},
+
+		{Method: "POST", Pattern: "/api/v1/screen", Action: audit.ActionSearch, API: s.screenBatch},
+		{Method: "POST", Pattern: "/api/v1/clearances", Action: audit.ActionWrite, API: s.createClearance},
+		{Method: "POST", Pattern: "/api/v1/monitors", Action: audit.ActionWrite, API: s.createMonitor},
+		{Method: "GET", Pattern: "/api/v1/monitors", Action: audit.ActionRead, API: s.listMonitors},
+		{Method: "GET", Pattern: "/api/v1/alerts", Action: audit.ActionRead, API: s.listAlerts},
+		{Method: "POST", Pattern: "/api/v1/alerts/{id}/status", Action: audit.ActionWrite, API: s.setAlertStatus},
+		// yente's matching API, outside /api/v1 so its clients work as they
+		// are; authenticated and audited like every API route.
+		{Method: "POST", Pattern: "/match/{dataset}", Action: audit.ActionSearch, API: s.matchYente},
+	}
+}

@@ -1,0 +1,210 @@
+package screen
+
+import (
+	"strings"
+)
+
+// term is one distinct normalised name part with everything the scorer
+// needs precomputed. Terms are shared by every name that uses them.
+type term struct {
+	text string // normalised form, shown in explanations
+	// id numbers an indexed term from 1 in its index; 0 for a term
+	// made for one query or comparison.
+	id uint32
+	// skelID and skelAltID number skel and skelAlt in the index (0 when
+	// too short to index or not indexed).
+	skelID, skelAltID uint32
+	cmp               string // comparison form: x → ks, ph → f, patronymic endings unified
+	skel              string // consonant skeleton (see skeleton)
+	// skelAlt is a second skeleton for words romanised from an abjad,
+	// reading waw and ya as consonants rather than long vowels.
+	skelAlt string
+	group   int32 // nameVariants group, -1 when none
+	group2  int32
+	weight  float64 // rarity prior: 1 for an ordinary part, less for frequent ones
+	abjad   bool
+	numeric bool
+	// nick says the text is in the nickname table, as a nickname or as a
+	// formal name.
+	nick bool
+	// consonants is the set of consonant letters in cmp, one bit each,
+	// for a quick lower bound on the edit distance.
+	consonants uint32
+	// classCount counts the consonants of cmp per class of confusable
+	// letters (see consonantClass), four bits a class.
+	classCount uint32
+	// vowels counts a, e, i, o and u in cmp.
+	vowels uint8
+}
+
+// consonantClass numbers the classes of confusable consonants (see
+// confusable); letters outside them have their own.
+var consonantClass = func() [26]uint8 {
+	var c [26]uint8
+	next := uint8(0)
+	for _, g := range []string{"ckqgjsz", "fvw", "dt", "bp", "lr", "m", "n", "x"} {
+		for i := 0; i < len(g); i++ {
+			c[g[i]-'a'] = next
+		}
+		next++
+	}
+	return c
+}()
+
+func newTerm(text string, abjad bool) *term {
+	t := &term{text: text, abjad: abjad, group: -1, group2: -1, weight: 1}
+	t.cmp = compareForm(text)
+	t.skel = skeleton(text, false)
+	for i := 0; i < len(t.cmp); i++ {
+		if c := t.cmp[i]; c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' {
+			t.vowels = min(t.vowels+1, 255)
+		} else if c >= 'a' && c <= 'z' && !isVowel(c) && c != 'h' {
+			t.consonants |= 1 << (c - 'a')
+			if sh := 4 * consonantClass[c-'a']; t.classCount>>sh&15 < 15 {
+				t.classCount += 1 << sh
+			}
+		}
+	}
+	t.skelAlt = t.skel
+	if abjad {
+		t.skelAlt = skeleton(text, true)
+	}
+	if g, ok := variantGroup[text]; ok {
+		t.group = g
+		if g2, ok := secondGroup[text]; ok {
+			t.group2 = g2
+		}
+		if w, ok := commonParts[nameVariants[g][0]]; ok {
+			t.weight = w
+		}
+	}
+	if w, ok := commonParts[text]; ok {
+		t.weight = w
+	}
+	_, isNick := nickFormal[text]
+	_, isFormal := nicknameFormals[canonicalName(text)]
+	t.nick = isNick || isFormal
+	for i := 0; i < len(text); i++ {
+		if text[i] >= '0' && text[i] <= '9' {
+			t.numeric = true
+			break
+		}
+	}
+	// Very short parts are weak evidence whatever their frequency.
+	if len(text) <= 2 && !t.numeric {
+		t.weight = min(t.weight, 0.6)
+	}
+	return t
+}
+
+// sameGroup reports whether a and b are listed spellings of one name.
+func sameGroup(a, b *term) bool {
+	if a.group < 0 || b.group < 0 {
+		return false
+	}
+	return a.group == b.group || a.group == b.group2 || (a.group2 >= 0 && (a.group2 == b.group || a.group2 == b.group2))
+}
+
+// patronymicEndings are spellings of the Slavic patronymic suffix across
+// romanisations; they are unified so "Vladimirovitch" meets
+// "Vladimirovich".
+var patronymicEndings = []string{"ovitch", "ovitsch", "owitsch", "owitsj", "ovitsj", "ovytch", "ovych", "ovics", "ovitj", "ovitx", "ovici", "owicz", "ovic", "ovich"}
+
+func compareForm(s string) string {
+	if !strings.ContainsAny(s, "xpwc") && !strings.HasSuffix(s, "ovi") {
+		return s
+	}
+	for _, e := range patronymicEndings {
+		if strings.HasSuffix(s, e) && len(s) > len(e)+2 {
+			s = s[:len(s)-len(e)] + "ovich"
+			break
+		}
+	}
+	s = strings.ReplaceAll(s, "x", "ks")
+	s = strings.ReplaceAll(s, "ph", "f")
+	s = strings.ReplaceAll(s, "ck", "k")
+	return s
+}
+
+// skeleton reduces a romanised word to its consonant frame with similar
+// consonants merged, the form in which an Arabic or Hebrew spelling and its
+// Latin renderings agree: "mohammed", "muhammad" and محمد all give "mhmd".
+// With semivowels set, w and y are kept as consonants.
+func skeleton(s string, semivowels bool) string {
+	var b strings.Builder
+	var last byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var next byte
+		if i+1 < len(s) {
+			next = s[i+1]
+		}
+		var out byte
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u':
+			continue
+		case 'y', 'w':
+			if !semivowels || i > 0 && isVowel(s[i-1]) && i+1 < len(s) && !isVowel(next) {
+				continue
+			}
+			if c == 'w' {
+				out = 'f'
+			} else {
+				out = 'y'
+			}
+		case 'k', 'g', 's', 't', 'd', 'c', 'z', 'p':
+			if next == 'h' {
+				// Digraphs: kh, gh, sh, th, dh, ch, zh, ph.
+				switch c {
+				case 'k', 'g':
+					out = 'k'
+				case 's', 'c', 'z':
+					out = 's'
+				case 't':
+					out = 't'
+				case 'd':
+					out = 'd'
+				case 'p':
+					out = 'f'
+				}
+				i++
+				break
+			}
+			switch c {
+			case 'k', 'c':
+				out = 'k'
+			case 'g':
+				out = 'g'
+			case 's', 'z':
+				out = 's'
+			case 'p':
+				out = 'b'
+			default:
+				out = c
+			}
+		case 'q':
+			out = 'k'
+		case 'j':
+			out = 'g'
+		case 'v', 'f':
+			out = 'f'
+		case 'x':
+			out = 'k'
+		default:
+			out = c
+		}
+		if out != last {
+			b.WriteByte(out)
+			last = out
+		}
+	}
+	return b.String()
+}
+
+func isVowel(c byte) bool {
+	switch c {
+	case 'a', 'e', 'i', 'o', 'u', 'y':
+		return true
+	}
+	return false
+}

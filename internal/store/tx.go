@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// txn is a transaction that speaks the store's one SQL: it rebinds ?
+// placeholders for the dialect.
+type txn struct {
+	tx *sql.Tx
+	d  dialect
+}
+
+func (t txn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.d.rebind(query), args...)
+}
+
+func (t txn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.d.rebind(query), args...)
+}
+
+func (t txn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.d.rebind(query), args...)
+}
+
+func (t txn) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	return t.tx.PrepareContext(ctx, t.d.rebind(query))
+}
+
+// write runs fn in a write transaction and commits when fn returns nil.
+func (s *Store) write(ctx context.Context, fn func(t txn) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(txn{tx, s.d}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs fn in a read-only transaction with one snapshot of the data, so
+// a page and its total, or a long stream, agree with each other.
+func (s *Store) read(ctx context.Context, fn func(t txn) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.d.name == postgresDialect.name {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.rdb.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(txn{tx, s.d}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,302 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nexus-intel/nexus"
+	"github.com/nexus-intel/nexus/internal/access"
+)
+
+// PutAgency creates or renames an agency.
+func (s *Store) PutAgency(ctx context.Context, a Agency) error {
+	if strings.TrimSpace(a.Code) == "" {
+		return nexus.Errorf(nexus.EINVALID, "agency: empty code")
+	}
+	err := s.write(ctx, func(t txn) error {
+		_, err := t.exec(ctx, "INSERT INTO agencies (code, name) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+			a.Code, a.Name)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("put agency %s: %w", a.Code, dbError(err, "agency "+a.Code))
+	}
+	return nil
+}
+
+// Agencies lists agencies by code.
+func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
+	var out []Agency
+	err := s.read(ctx, func(t txn) error {
+		rows, err := t.query(ctx, "SELECT code, name FROM agencies ORDER BY code")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a Agency
+			if err := rows.Scan(&a.Code, &a.Name); err != nil {
+				return err
+			}
+			out = append(out, a)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("agencies: %w", err)
+	}
+	return out, nil
+}
+
+func jsonList(l []string) string {
+	if l == nil {
+		l = []string{}
+	}
+	b, _ := json.Marshal(l) // a []string always marshals
+	return string(b)
+}
+
+// PutUser creates or updates a user; its agency must exist (EINVALID). An
+// update keeps the user's creation time.
+func (s *Store) PutUser(ctx context.Context, u User) error {
+	if strings.TrimSpace(u.Name) == "" {
+		return nexus.Errorf(nexus.EINVALID, "user: empty name")
+	}
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = s.now()
+	}
+	err := s.write(ctx, func(t txn) error {
+		var code string
+		err := t.queryRow(ctx, "SELECT code FROM agencies WHERE code = ?", u.Agency).Scan(&code)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nexus.Errorf(nexus.EINVALID, "user %s: unknown agency %q", u.Name, u.Agency)
+		} else if err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, `INSERT INTO users (name, agency, roles, cui, caveats, sharing_groups, compartments, disabled, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET agency = excluded.agency, roles = excluded.roles, cui = excluded.cui,
+				caveats = excluded.caveats, sharing_groups = excluded.sharing_groups,
+				compartments = excluded.compartments, disabled = excluded.disabled`,
+			u.Name, u.Agency, jsonList(u.Roles), u.CUI, jsonList(u.Caveats), jsonList(u.SharingGroups),
+			jsonList(u.Compartments), u.Disabled, formatTime(u.CreatedAt))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("put user %s: %w", u.Name, dbError(err, "user "+u.Name))
+	}
+	return nil
+}
+
+const userColumns = "name, agency, roles, cui, caveats, sharing_groups, compartments, disabled, created_at"
+
+func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var roles, caveats, groups, comps, created string
+	if err := sc.Scan(&u.Name, &u.Agency, &roles, &u.CUI, &caveats, &groups, &comps, &u.Disabled, &created); err != nil {
+		return u, err
+	}
+	for _, f := range []struct {
+		s   string
+		dst *[]string
+	}{{roles, &u.Roles}, {caveats, &u.Caveats}, {groups, &u.SharingGroups}, {comps, &u.Compartments}} {
+		if err := json.Unmarshal([]byte(f.s), f.dst); err != nil {
+			return u, fmt.Errorf("user %s: %w", u.Name, err)
+		}
+		if len(*f.dst) == 0 {
+			*f.dst = nil
+		}
+	}
+	var err error
+	u.CreatedAt, err = parseTime(created)
+	return u, err
+}
+
+// GetUser returns a user; ENOTFOUND when absent.
+func (s *Store) GetUser(ctx context.Context, name string) (User, error) {
+	var u User
+	err := s.read(ctx, func(t txn) error {
+		var err error
+		u, err = scanUser(t.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE name = ?", name))
+		return err
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("get user: %w", dbError(err, "user "+name))
+	}
+	return u, nil
+}
+
+// Users lists users by name.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	var out []User
+	err := s.read(ctx, func(t txn) error {
+		rows, err := t.query(ctx, "SELECT "+userColumns+" FROM users ORDER BY name")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, u)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	return out, nil
+}
+
+// CreateToken issues a token for user and returns its secret, which is shown
+// once and stored only as a hash. expires zero means no expiry. The user must
+// exist (ENOTFOUND).
+func (s *Store) CreateToken(ctx context.Context, user, name string, expires time.Time) (string, Token, error) {
+	b := make([]byte, 8)
+	rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	t := Token{ID: "tok_" + hex.EncodeToString(b), User: user, Name: name, CreatedAt: s.now().UTC().Truncate(time.Microsecond)}
+	var exp any
+	if !expires.IsZero() {
+		e := expires.UTC().Truncate(time.Microsecond)
+		t.ExpiresAt, exp = &e, formatTime(e)
+	}
+	secret := access.NewTokenSecret()
+	err := s.write(ctx, func(tx txn) error {
+		var n string
+		if err := tx.queryRow(ctx, "SELECT name FROM users WHERE name = ?", user).Scan(&n); err != nil {
+			return dbError(err, "user "+user)
+		}
+		_, err := tx.exec(ctx, "INSERT INTO tokens (id, user_name, name, hash, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?, FALSE)",
+			t.ID, user, name, access.HashToken(secret), formatTime(t.CreatedAt), exp)
+		return dbError(err, "token")
+	})
+	if err != nil {
+		return "", Token{}, fmt.Errorf("create token: %w", err)
+	}
+	return secret, t, nil
+}
+
+// Tokens lists a user's tokens ("" for all users) by creation time.
+func (s *Store) Tokens(ctx context.Context, user string) ([]Token, error) {
+	var out []Token
+	err := s.read(ctx, func(t txn) error {
+		q, args := "SELECT id, user_name, name, created_at, expires_at, revoked FROM tokens", []any{}
+		if user != "" {
+			q += " WHERE user_name = ?"
+			args = append(args, user)
+		}
+		rows, err := t.query(ctx, q+" ORDER BY created_at, id", args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var tk Token
+			var created string
+			var expires sql.NullString
+			if err := rows.Scan(&tk.ID, &tk.User, &tk.Name, &created, &expires, &tk.Revoked); err != nil {
+				return err
+			}
+			if tk.CreatedAt, err = parseTime(created); err != nil {
+				return err
+			}
+			if expires.Valid {
+				e, err := parseTime(expires.String)
+				if err != nil {
+					return err
+				}
+				tk.ExpiresAt = &e
+			}
+			out = append(out, tk)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tokens: %w", err)
+	}
+	return out, nil
+}
+
+// RevokeToken revokes a token by id; ENOTFOUND when there is none.
+func (s *Store) RevokeToken(ctx context.Context, id string) error {
+	err := s.write(ctx, func(t txn) error {
+		res, err := t.exec(ctx, "UPDATE tokens SET revoked = TRUE WHERE id = ?", id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return nexus.Errorf(nexus.ENOTFOUND, "token %s not found", id)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	return nil
+}
+
+// Authenticate returns the viewer for a token secret. EUNAUTHENTICATED when
+// the token is unknown, revoked, expired or its user disabled; the message
+// does not say which, so a caller learns nothing about other people's tokens.
+func (s *Store) Authenticate(ctx context.Context, secret string) (access.Viewer, error) {
+	unauth := nexus.Errorf(nexus.EUNAUTHENTICATED, "invalid or expired token")
+	var u User
+	err := s.read(ctx, func(t txn) error {
+		var expires sql.NullString
+		var revoked bool
+		row := t.queryRow(ctx, "SELECT t.expires_at, t.revoked, "+prefixed("u.", userColumns)+
+			" FROM tokens t JOIN users u ON u.name = t.user_name WHERE t.hash = ?", access.HashToken(secret))
+		var err error
+		u, err = scanUser(scanPrefix{row, []any{&expires, &revoked}})
+		if errors.Is(err, sql.ErrNoRows) {
+			return unauth
+		} else if err != nil {
+			return err
+		}
+		if revoked || u.Disabled {
+			return unauth
+		}
+		if expires.Valid {
+			e, err := parseTime(expires.String)
+			if err != nil {
+				return err
+			}
+			if !s.now().Before(e) {
+				return unauth
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return access.Viewer{}, fmt.Errorf("authenticate: %w", err)
+	}
+	return u.Viewer(), nil
+}
+
+// prefixed qualifies each of a comma-separated column list with p.
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i := range parts {
+		parts[i] = p + parts[i]
+	}
+	return strings.Join(parts, ", ")
+}
+
+// scanPrefix scans leading columns into pre before handing the rest on.
+type scanPrefix struct {
+	sc  interface{ Scan(...any) error }
+	pre []any
+}
+
+func (s scanPrefix) Scan(dst ...any) error { return s.sc.Scan(append(s.pre, dst...)...) }
