@@ -15,6 +15,9 @@ type Viewer struct {
 	Caveats       []string `json:"caveats,omitempty"`
 	SharingGroups []string `json:"sharing_groups,omitempty"`
 	Compartments  []string `json:"compartments,omitempty"`
+	// Part23Trained is set when the viewer has completed 28 CFR Part 23
+	// training (required to approve criminal-intelligence submissions).
+	Part23Trained bool `json:"part23_trained,omitempty"`
 	// System is the process itself (imports, migrations, the audit verifier).
 	// It sees everything and must never be built from a request.
 	System bool `json:"system,omitempty"`
