@@ -27,12 +27,12 @@ func (s *Store) ChangeMarking(ctx context.Context, v access.Viewer, dataset, ent
 	m = m.Normalize()
 	n := 0
 	err := s.write(ctx, func(t txn) error {
+		if err := s.refreshMarkings(ctx, t); err != nil {
+			return err
+		}
 		stmts, err := s.scanStatements(ctx, t, "SELECT "+statementColumns+" FROM statements WHERE dataset = ? AND entity_id = ?"+statementOrder,
 			dataset, entityID)
 		if err != nil {
-			return err
-		}
-		if err := s.refreshMarkings(ctx, t); err != nil {
 			return err
 		}
 		if len(stmts) == 0 {
