@@ -380,8 +380,6 @@ func Lowers(old, new access.Marking) bool {
 		return true
 	case new.Public && !old.Public:
 		return true
-	case new.Originator != old.Originator && new.Originator != "":
-		return true
 	}
 	for _, c := range old.Caveats {
 		if !slices.Contains(new.Caveats, c) {
@@ -390,6 +388,9 @@ func Lowers(old, new access.Marking) bool {
 	}
 	if old.Public {
 		return false // nothing widens a public statement's distribution
+	}
+	if new.Originator != old.Originator && new.Originator != "" {
+		return true // another agency gains it
 	}
 	for _, g := range new.SharingGroups {
 		if !slices.Contains(old.SharingGroups, g) {
