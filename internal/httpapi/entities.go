@@ -91,6 +91,9 @@ func (s *Server) listEntities(r *http.Request, c *call) (any, error) {
 	if q.Offset, err = intParam(r, "offset", 0, 0, -1); err != nil {
 		return nil, err
 	}
+	if err := s.needToKnow(r, c.Viewer, q.Dataset); err != nil {
+		return nil, err
+	}
 	results, total, err := s.store.Entities(r.Context(), c.Viewer, q)
 	if err != nil {
 		return nil, err

@@ -178,6 +178,9 @@ func (s *Server) matchYente(r *http.Request, c *call) (any, error) {
 			}
 		}
 	}
+	if err := s.needToKnowAll(r, c.Viewer, datasets); err != nil {
+		return nil, err
+	}
 	limit, err := intParam(r, "limit", yenteDefaultLimit, 1, yenteMaxLimit)
 	if err != nil {
 		return nil, err

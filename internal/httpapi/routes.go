@@ -37,6 +37,26 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/api/v1/monitors", Action: audit.ActionRead, API: s.listMonitors},
 		{Method: "GET", Pattern: "/api/v1/alerts", Action: audit.ActionRead, API: s.listAlerts},
 		{Method: "POST", Pattern: "/api/v1/alerts/{id}/status", Action: audit.ActionWrite, API: s.setAlertStatus},
+
+		// The 28 CFR Part 23 lifecycle (internal/intel).
+		{Method: "POST", Pattern: "/api/v1/intel/submissions", Action: audit.ActionWrite, API: s.submitIntel},
+		{Method: "GET", Pattern: "/api/v1/intel/records/{id}", Action: audit.ActionRead, API: s.getIntelRecord},
+		{Method: "POST", Pattern: "/api/v1/intel/records/{id}/approve", Action: audit.ActionWrite, API: s.approveIntel},
+		{Method: "POST", Pattern: "/api/v1/intel/records/{id}/privacy-approve", Action: audit.ActionWrite, API: s.privacyApproveIntel},
+		{Method: "POST", Pattern: "/api/v1/intel/records/{id}/revalidate", Action: audit.ActionWrite, API: s.revalidateIntel},
+		{Method: "POST", Pattern: "/api/v1/intel/records/{id}/correct", Action: audit.ActionWrite, API: s.correctIntel},
+		{Method: "POST", Pattern: "/api/v1/intel/records/{id}/disseminations", Action: audit.ActionExport, API: s.disseminateIntel},
+		{Method: "GET", Pattern: "/api/v1/intel/records/{id}/disseminations", Action: audit.ActionRead, API: s.listDisseminations},
+		{Method: "GET", Pattern: "/api/v1/intel/search", Action: audit.ActionSearch, API: s.searchIntel},
+		{Method: "GET", Pattern: "/api/v1/intel/notices", Action: audit.ActionRead, API: s.listNotices},
+		{Method: "POST", Pattern: "/api/v1/intel/purges", Action: audit.ActionDelete, API: s.requestPurge},
+		{Method: "POST", Pattern: "/api/v1/intel/purges/{id}/approve", Action: audit.ActionDelete, API: s.approvePurge},
+		{Method: "POST", Pattern: "/api/v1/entities/{id}/marking", Action: audit.ActionAdmin, API: s.changeMarking},
+		{Method: "GET", Pattern: "/api/v1/privacy/report", Action: audit.ActionRead, API: s.privacyReport},
+		{Method: "POST", Pattern: "/api/v1/redress", Action: audit.ActionWrite, API: s.fileRedress},
+		{Method: "GET", Pattern: "/api/v1/redress", Action: audit.ActionRead, API: s.listRedress},
+		{Method: "POST", Pattern: "/api/v1/redress/{id}/answer", Action: audit.ActionWrite, API: s.answerRedress},
+
 		// yente's matching API, outside /api/v1 so its clients work as they
 		// are; authenticated and audited like every API route.
 		{Method: "POST", Pattern: "/match/{dataset}", Action: audit.ActionSearch, API: s.matchYente},

@@ -55,6 +55,9 @@ func (s *Server) screenBatch(r *http.Request, c *call) (any, error) {
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
+	if err := s.needToKnowAll(r, c.Viewer, req.Datasets); err != nil {
+		return nil, err
+	}
 	switch n := len(req.Queries); {
 	case n == 0:
 		return nil, invalid("queries: at least one query is required")

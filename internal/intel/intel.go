@@ -27,6 +27,10 @@ const Class = "criminal_intelligence"
 // identify a criminal subject (1998 Policy Clarification).
 const NCILabel = "IDENTIFYING INFORMATION ONLY - NO CRIMINAL CONNOTATION"
 
+// NoticeSubject is the NATS subject correction and purge notices are
+// published on.
+const NoticeSubject = "nexus.intel.notice"
+
 // MaxRetentionYears is the longest a record may be kept without review and
 // validation (28 CFR 23.20(h)).
 const MaxRetentionYears = 5
