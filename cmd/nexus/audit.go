@@ -9,8 +9,11 @@ import (
 )
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "report" {
+		return cmdAuditReport(ctx, e, args[1:]) // intel.go
+	}
 	if len(args) == 0 {
-		return fmt.Errorf("usage: nexus audit verify | export [--after SEQ]")
+		return fmt.Errorf("usage: nexus audit verify | export [--after SEQ] | report [--since DATE] [--sample N]")
 	}
 	fs := e.flags("audit " + args[0])
 	after := fs.Int64("after", 0, "export: only events after this sequence number")

@@ -27,6 +27,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		noStarter = fs.Bool("no-starter", false, "do not load the embedded starter lists into an empty database")
 		updateIvl = fs.Duration("lists-update-interval", 0, "fetch the official lists this often (e.g. 24h); 0 disables")
 		listsBase = fs.String("lists-base-url", "", "fetch list files from this URL prefix instead of the publishers'")
+		purgeIvl  = fs.Duration("intel-purge-interval", time.Hour, "purge criminal intelligence past its review date this often; 0 disables")
+		purgeBulk = fs.Int("intel-purge-bulk", 10, "most records one scheduled purge removes alone; more needs two people (nexus intel purge request)")
 	)
 	if err := e.parse(fs, args); err != nil {
 		return err
@@ -66,6 +68,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		go func() {
 			defer wg.Done()
 			scheduleListUpdates(jobCtx, im, srcs, *updateIvl, filepath.Join(e.dataDir, "downloads"), logger)
+		}()
+	}
+
+	if *purgeIvl > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scheduleIntelPurge(jobCtx, st, bus, *purgeIvl, *purgeBulk, logger)
 		}()
 	}
 

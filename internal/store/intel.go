@@ -846,6 +846,12 @@ func (s *Store) PurgeDue(ctx context.Context, by string, bulk int) (PurgeResult,
 	now := s.now().UTC().Truncate(time.Microsecond)
 	var res PurgeResult
 	err := s.write(ctx, func(t txn) error {
+		if s.d.name == postgresDialect.name {
+			// One node at a time runs the scheduled purge.
+			if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(7236118734006)"); err != nil {
+				return err
+			}
+		}
 		due, err := s.dueIntel(ctx, t, now)
 		if err != nil {
 			return err

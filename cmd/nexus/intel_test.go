@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nexus-intel/nexus/internal/access"
+	"github.com/nexus-intel/nexus/internal/audit"
+	"github.com/nexus-intel/nexus/internal/ftm"
+	"github.com/nexus-intel/nexus/internal/intel"
+	"github.com/nexus-intel/nexus/internal/store"
+)
+
+// seedIntel approves two records in dir's database six years ago (the
+// store's clock is injected), so both are now past their review date, and
+// releases one of them to agency b.
+func seedIntel(t *testing.T, dir string) {
+	t.Helper()
+	ctx := context.Background()
+	then := time.Now().AddDate(-6, 0, 0)
+	st, err := store.Open(ctx, filepath.Join(dir, "nexus.db"), store.Options{Now: func() time.Time { return then }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range []string{"a", "b"} {
+		must(st.PutAgency(ctx, store.Agency{Code: a, Name: a}))
+	}
+	for _, u := range []store.User{
+		{Name: "alice", Agency: "a", Roles: []string{access.RoleAnalyst}, CUI: true, Caveats: []string{"LES"}},
+		{Name: "sam", Agency: "a", Roles: []string{access.RoleSupervisor}, CUI: true, Caveats: []string{"LES"}},
+		{Name: "sue", Agency: "a", Roles: []string{access.RoleSupervisor}, CUI: true, Caveats: []string{"LES"}},
+		{Name: "bob", Agency: "b", Roles: []string{access.RoleAnalyst}, CUI: true, Caveats: []string{"LES"}},
+	} {
+		must(st.PutUser(ctx, u))
+	}
+	must(st.PutDataset(ctx, store.Dataset{Name: "a_ci", Class: store.ClassCriminalIntel, Owner: "a",
+		DefaultMarking: access.Marking{Classification: access.CUI, Caveats: []string{"LES"}, Originator: "a"}}))
+	alice := access.Viewer{UserID: "alice", Name: "alice", Agency: "a", CUI: true, Caveats: []string{"LES"}}
+	trained := access.Viewer{UserID: "tess", Name: "tess", Agency: "a", CUI: true, Caveats: []string{"LES"}, Part23Trained: true}
+	for _, id := range []string{"ci-1", "ci-2"} {
+		subj := ftm.NewEntity("Person", id)
+		subj.Add("name", "Subject "+id)
+		_, err := st.SubmitIntel(ctx, alice, intel.Submission{Dataset: "a_ci", Subject: subj,
+			Predicate:   intel.Predicate{Narrative: "controlled buys", OffenceCodes: []string{"35A"}},
+			Reliability: "B", Validity: "2", Pointer: intel.Pointer{Allowed: true, Contact: "A duty desk"}})
+		must(err)
+		_, err = st.ApproveIntel(ctx, trained, id)
+		must(err)
+	}
+	_, err = st.Disseminate(ctx, alice, store.Dissemination{RecordID: "ci-1", RecipientAgency: "b", Reason: "joint case"})
+	must(err)
+}
+
+func TestIntelCLIPurgeNeedsTwoPeople(t *testing.T) {
+	dir := t.TempDir()
+	seedIntel(t, dir)
+
+	out, _ := nexusCmd(t, dir, false, "intel", "due")
+	if !strings.Contains(out, "ci-1") || !strings.Contains(out, "ci-2") {
+		t.Fatalf("due: %s", out)
+	}
+	// The scheduled job will not remove two records alone.
+	nexusCmd(t, dir, true, "intel", "purge", "--bulk", "1")
+	out, _ = nexusCmd(t, dir, false, "intel", "purge", "request", "--due", "--reason", "review date passed", "--as", "sam")
+	m := regexp.MustCompile(`request (prg-[0-9a-f]+) of 2 records`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("purge request output: %s", out)
+	}
+	nexusCmd(t, dir, true, "intel", "purge", "approve", m[1], "--as", "sam")
+	nexusCmd(t, dir, true, "intel", "purge", "approve", m[1], "--as", "alice")
+	out, _ = nexusCmd(t, dir, false, "intel", "purge", "approve", m[1], "--as", "sue")
+	if !strings.Contains(out, "purged 2 records (1 notices sent)") {
+		t.Errorf("approve output: %s", out)
+	}
+	out, _ = nexusCmd(t, dir, false, "intel", "tombstones")
+	if !strings.Contains(out, "ci-1") || !strings.Contains(out, "sue") || strings.Contains(out, "Subject") {
+		t.Errorf("tombstones: %s", out)
+	}
+	out, _ = nexusCmd(t, dir, false, "intel", "notices", "--as", "bob")
+	var n store.Notice
+	if err := json.Unmarshal([]byte(out), &n); err != nil || n.RecordID != "ci-1" || n.Kind != store.NoticePurge {
+		t.Errorf("bob's notices %q: %v", out, err)
+	}
+	out, _ = nexusCmd(t, dir, false, "audit", "report", "--sample", "3")
+	var rep store.PrivacyReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report %q: %v", out, err)
+	}
+	if len(rep.Purged) != 2 || len(rep.Disseminations) != 1 || len(rep.PastReview) != 0 {
+		t.Errorf("report: purged %d disseminations %d past review %d", len(rep.Purged), len(rep.Disseminations), len(rep.PastReview))
+	}
+	nexusCmd(t, dir, true, "audit", "report", "--as", "alice")
+	nexusCmd(t, dir, false, "audit", "verify")
+}
+
+func TestIntelCLISubmitErrorsAndSearch(t *testing.T) {
+	dir := t.TempDir()
+	seedIntel(t, dir)
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte("{\n  \"dataset\": \"a_ci\",\n  \"subject\": {\"id\": \"x\", \"schema\": \"Person\"},\n  oops\n}\n"), 0o600)
+	_, errOut := nexusCmdErr(t, dir, "intel", "submit", bad, "--as", "alice")
+	if !strings.Contains(errOut, "bad.json: line 4") {
+		t.Errorf("syntax error: %s", errOut)
+	}
+	missing := filepath.Join(dir, "missing.json")
+	os.WriteFile(missing, []byte(`{"dataset": "a_ci", "subject": {"id": "x", "schema": "Person", "properties": {"name": ["X"]}},
+		"source_reliability": "B"}`), 0o600)
+	_, errOut = nexusCmdErr(t, dir, "intel", "submit", missing, "--as", "alice")
+	for _, f := range []string{"missing.json", "predicate.narrative", "predicate.offence_codes", "content_validity"} {
+		if !strings.Contains(errOut, f) {
+			t.Errorf("missing fields error does not name %s: %s", f, errOut)
+		}
+	}
+	_, errOut = nexusCmdErr(t, dir, "intel", "search", "Subject ci-1", "--as", "bob")
+	if !strings.Contains(errOut, "need to know") {
+		t.Errorf("search without purpose: %s", errOut)
+	}
+	out, _ := nexusCmd(t, dir, false, "intel", "search", "Subject ci-1", "--as", "bob", "--purpose", "inv", "--case", "24-1")
+	if !strings.Contains(out, "held by agency a; contact A duty desk") || strings.Contains(out, "ci-1") {
+		t.Errorf("bob's search: %s", out)
+	}
+	// The search is audited with its purpose and case.
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, "nexus.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var last audit.Event
+	st.EachAuditEvent(ctx, 0, func(e audit.Event) error { last = e; return nil })
+	if last.Action != audit.ActionSearch || last.Actor != "bob" || last.Purpose != "inv" || last.CaseNumber != "24-1" {
+		t.Errorf("audit of the search: %+v", last)
+	}
+}
+
+// nexusCmdErr runs a command that must fail and returns its output and the
+// error text as main would print it.
+func nexusCmdErr(t *testing.T, dir string, args ...string) (string, string) {
+	t.Helper()
+	var out, errb strings.Builder
+	getenv := func(k string) string {
+		if k == "NEXUS_DATA_DIR" {
+			return dir
+		}
+		return ""
+	}
+	err := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errb)
+	if err == nil {
+		t.Fatalf("nexus %s: succeeded, want an error\nstdout: %s", strings.Join(args, " "), out.String())
+	}
+	return out.String(), errb.String() + err.Error()
+}
