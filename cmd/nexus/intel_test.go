@@ -163,3 +163,16 @@ func nexusCmdErr(t *testing.T, dir string, args ...string) (string, string) {
 	}
 	return out.String(), errb.String() + err.Error()
 }
+
+// TestExampleSubmission keeps docs/examples/intel-submission.json a valid
+// submission.
+func TestExampleSubmission(t *testing.T) {
+	var s intel.Submission
+	if err := readJSONFile("../../docs/examples/intel-submission.json", &s); err != nil {
+		t.Fatal(err)
+	}
+	s.Submitter, s.SubmitterAgency = "alice", "agency-a"
+	if err := s.Validate(); err != nil {
+		t.Errorf("example submission: %v", err)
+	}
+}

@@ -211,9 +211,6 @@ func (s *Store) SubmitIntel(ctx context.Context, v access.Viewer, sub intel.Subm
 		entities := append([]*ftm.Entity{sub.Subject}, sub.Identifying...)
 		for i, e := range entities {
 			var n int
-			if err := t.queryRow(ctx, "SELECT COUNT(*) FROM intel_records WHERE id = ?", e.ID).Scan(&n); err != nil {
-				return err
-			}
 			if err := t.queryRow(ctx, "SELECT COUNT(*) FROM intel_tombstones WHERE id = ?", e.ID).Scan(&n); err != nil {
 				return err
 			} else if n > 0 {

@@ -151,9 +151,8 @@ func (s *Store) SearchIntel(ctx context.Context, v access.Viewer, q string) (Int
 		}
 		rows, err := t.query(ctx, `SELECT DISTINCT s.entity_id, s.dataset, s.marking_id, COALESCE(r.parent_id, ''),
 				COALESCE(r.state, '')
-			FROM statements s JOIN datasets d ON d.name = s.dataset
-			LEFT JOIN intel_records r ON r.id = s.entity_id
-			WHERE d.class = ? AND s.prop IN ('`+strings.Join(searchProps, "','")+`') AND LOWER(s.value) = ?
+			FROM statements s LEFT JOIN intel_records r ON r.id = s.entity_id
+			WHERE s.dataset IN (SELECT name FROM datasets WHERE class = ?) AND s.prop IN ('`+strings.Join(searchProps, "','")+`') AND LOWER(s.value) = ?
 			ORDER BY s.entity_id`, intel.Class, q)
 		if err != nil {
 			return err
