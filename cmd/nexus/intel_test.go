@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -174,5 +176,44 @@ func TestExampleSubmission(t *testing.T) {
 	s.Submitter, s.SubmitterAgency = "alice", "agency-a"
 	if err := s.Validate(); err != nil {
 		t.Errorf("example submission: %v", err)
+	}
+}
+
+// TestServeRunsScheduledPurge: `nexus serve` purges the records past their
+// review date on its own, leaving tombstones and notices, and logs it.
+func TestServeRunsScheduledPurge(t *testing.T) {
+	t.Parallel()
+	dir, addr := t.TempDir(), freeAddr(t)
+	seedIntel(t, dir)
+	var logs syncBuffer
+	srv := exec.Command(binPath, "serve", "--addr", addr, "--no-starter", "--intel-purge-interval", "1h", "--intel-purge-bulk", "5")
+	srv.Env = append(os.Environ(), "NEXUS_DATA_DIR="+dir, "NEXUS_DATABASE_URL=", "NEXUS_NATS_URL=")
+	srv.Stdout, srv.Stderr = &logs, &logs
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- srv.Wait() }()
+	defer func() {
+		srv.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-waited:
+		case <-time.After(60 * time.Second):
+			srv.Process.Kill()
+			<-waited
+		}
+	}()
+	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(logs.String(), "intel records purged"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no scheduled purge in the server log:\n%s", logs.String())
+		}
+	}
+	out, _ := nexusBin(t, dir, false, "intel", "tombstones")
+	if !strings.Contains(out, "ci-1") || !strings.Contains(out, "ci-2") || !strings.Contains(out, "scheduler") {
+		t.Errorf("tombstones after the scheduled purge: %s", out)
+	}
+	out, _ = nexusBin(t, dir, false, "intel", "notices", "--agency", "b")
+	if !strings.Contains(out, `"record_id":"ci-1"`) || !strings.Contains(out, `"kind":"purge"`) {
+		t.Errorf("notices to b: %s", out)
 	}
 }
