@@ -92,6 +92,20 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 	}
 	action, object := audit.ActionWrite, "intel "+sub
 	var notices []store.Notice
+	var deltas []store.Delta // entity changes for the server's indexes
+	changed := func(dataset string, ids ...string) {
+		deltas = append(deltas, store.Delta{Dataset: dataset, Changed: ids})
+	}
+	purged := func(res store.PurgeResult) {
+		notices = res.Notices
+		byDataset := map[string][]string{}
+		for _, t := range res.Purged {
+			byDataset[t.Dataset] = append(byDataset[t.Dataset], t.ID)
+		}
+		for d, ids := range byDataset {
+			deltas = append(deltas, store.Delta{Dataset: d, Removed: ids})
+		}
+	}
 	err = func() error {
 		switch sub {
 		case "submit":
@@ -125,6 +139,9 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 			}
 			if err != nil {
 				return err
+			}
+			if rec.State == intel.StateActive {
+				changed(rec.Dataset, rec.ID)
 			}
 			fmt.Fprintf(out, "intel record %s: %s", id, rec.State)
 			if rec.State == intel.StateActive {
@@ -172,6 +189,9 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 			notices, err = st.CorrectIntel(ctx, v, &ent, *reason)
 			if err != nil {
 				return fmt.Errorf("%s: %w", path, err)
+			}
+			if rec, err := st.IntelRecordOf(ctx, access.SystemViewer(), ent.ID); err == nil {
+				changed(rec.Dataset, ent.ID)
 			}
 			fmt.Fprintf(out, "intel record %s corrected; %d correction notices sent\n", ent.ID, len(notices))
 			return nil
@@ -250,7 +270,7 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			notices = res.Notices
+			purged(res)
 			fmt.Fprintf(out, "purged %d records (%d notices sent)\n", len(res.Purged), len(res.Notices))
 			return printTombstones(out, res.Purged)
 		case "purge request":
@@ -259,7 +279,7 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			notices = res.Notices
+			purged(res)
 			object += " purged:" + tombIDs(res.Purged)
 			if res.Request != nil {
 				object += " request:" + res.Request.ID
@@ -279,7 +299,7 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			notices = res.Notices
+			purged(res)
 			object += " purged:" + tombIDs(res.Purged)
 			fmt.Fprintf(out, "purged %d records (%d notices sent)\n", len(res.Purged), len(res.Notices))
 			return printTombstones(out, res.Purged)
@@ -316,6 +336,7 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
+			changed(*dataset, id)
 			fmt.Fprintf(out, "%d statements of %s in %s now marked %s\n", n, id, *dataset, m.Key())
 			return nil
 		case "redress file":
@@ -364,23 +385,27 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 	if _, aerr := st.AppendAudit(ctx, ev); aerr != nil && err == nil {
 		return fmt.Errorf("audit: %w", aerr)
 	}
-	if len(notices) > 0 {
-		if perr := e.publishNotices(ctx, notices); perr != nil && err == nil {
-			fmt.Fprintf(e.stderr, "nexus: notices are stored but were not published: %v\n", perr)
+	if len(notices)+len(deltas) > 0 {
+		if perr := e.publishIntel(ctx, notices, deltas); perr != nil {
+			fmt.Fprintf(e.stderr, "nexus: the change is stored but was not published: %v\n", perr)
 		}
 	}
 	return err
 }
 
-// publishNotices publishes stored notices on the bus of a running server
-// (or an embedded one on the data directory), as imports do.
-func (e *env) publishNotices(ctx context.Context, notices []store.Notice) error {
+// publishIntel publishes stored notices and entity changes on the bus of a
+// running server (or an embedded one on the data directory), as imports do.
+func (e *env) publishIntel(ctx context.Context, notices []store.Notice, deltas []store.Delta) error {
 	bus, err := e.openBus(ctx)
 	if err != nil {
 		return err
 	}
 	defer bus.Close()
-	return publishNoticesOn(ctx, bus, notices)
+	errs := []error{publishNoticesOn(ctx, bus, notices)}
+	for _, d := range deltas {
+		errs = append(errs, publishDelta(ctx, bus, d))
+	}
+	return errors.Join(errs...)
 }
 
 func publishNoticesOn(ctx context.Context, bus *events.Bus, notices []store.Notice) error {
@@ -467,6 +492,15 @@ func scheduleIntelPurge(ctx context.Context, st *store.Store, bus *events.Bus, e
 			logger.Info("intel records purged", "purged", len(res.Purged), "notices", len(res.Notices))
 			if perr := publishNoticesOn(ctx, bus, res.Notices); perr != nil {
 				logger.Error("publish intel notices", "err", perr)
+			}
+			byDataset := map[string][]string{}
+			for _, t := range res.Purged {
+				byDataset[t.Dataset] = append(byDataset[t.Dataset], t.ID)
+			}
+			for d, ids := range byDataset {
+				if perr := publishDelta(ctx, bus, store.Delta{Dataset: d, Removed: ids}); perr != nil {
+					logger.Error("publish intel purge", "err", perr)
+				}
 			}
 		}
 		if err != nil || len(res.Purged) > 0 {

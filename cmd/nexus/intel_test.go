@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,7 +56,7 @@ func seedIntel(t *testing.T, dir string) {
 	trained := access.Viewer{UserID: "tess", Name: "tess", Agency: "a", CUI: true, Caveats: []string{"LES"}, Part23Trained: true}
 	for _, id := range []string{"ci-1", "ci-2"} {
 		subj := ftm.NewEntity("Person", id)
-		subj.Add("name", "Subject "+id)
+		subj.Add("name", seedNames[id])
 		_, err := st.SubmitIntel(ctx, alice, intel.Submission{Dataset: "a_ci", Subject: subj,
 			Predicate:   intel.Predicate{Narrative: "controlled buys", OffenceCodes: []string{"35A"}},
 			Reliability: "B", Validity: "2", Pointer: intel.Pointer{Allowed: true, Contact: "A duty desk"}})
@@ -65,6 +67,8 @@ func seedIntel(t *testing.T, dir string) {
 	_, err = st.Disseminate(ctx, alice, store.Dissemination{RecordID: "ci-1", RecipientAgency: "b", Reason: "joint case"})
 	must(err)
 }
+
+var seedNames = map[string]string{"ci-1": "Hector Salas Ortega", "ci-2": "Ramona Quintero"}
 
 func TestIntelCLIPurgeNeedsTwoPeople(t *testing.T) {
 	dir := t.TempDir()
@@ -88,7 +92,7 @@ func TestIntelCLIPurgeNeedsTwoPeople(t *testing.T) {
 		t.Errorf("approve output: %s", out)
 	}
 	out, _ = nexusCmd(t, dir, false, "intel", "tombstones")
-	if !strings.Contains(out, "ci-1") || !strings.Contains(out, "sue") || strings.Contains(out, "Subject") {
+	if !strings.Contains(out, "ci-1") || !strings.Contains(out, "sue") || strings.Contains(out, "Salas") {
 		t.Errorf("tombstones: %s", out)
 	}
 	out, _ = nexusCmd(t, dir, false, "intel", "notices", "--as", "bob")
@@ -126,11 +130,11 @@ func TestIntelCLISubmitErrorsAndSearch(t *testing.T) {
 			t.Errorf("missing fields error does not name %s: %s", f, errOut)
 		}
 	}
-	_, errOut = nexusCmdErr(t, dir, "intel", "search", "Subject ci-1", "--as", "bob")
+	_, errOut = nexusCmdErr(t, dir, "intel", "search", "Hector Salas Ortega", "--as", "bob")
 	if !strings.Contains(errOut, "need to know") {
 		t.Errorf("search without purpose: %s", errOut)
 	}
-	out, _ := nexusCmd(t, dir, false, "intel", "search", "Subject ci-1", "--as", "bob", "--purpose", "inv", "--case", "24-1")
+	out, _ := nexusCmd(t, dir, false, "intel", "search", "Hector Salas Ortega", "--as", "bob", "--purpose", "inv", "--case", "24-1")
 	if !strings.Contains(out, "held by agency a; contact A duty desk") || strings.Contains(out, "ci-1") {
 		t.Errorf("bob's search: %s", out)
 	}
@@ -215,5 +219,81 @@ func TestServeRunsScheduledPurge(t *testing.T) {
 	out, _ = nexusBin(t, dir, false, "intel", "notices", "--agency", "b")
 	if !strings.Contains(out, `"record_id":"ci-1"`) || !strings.Contains(out, `"kind":"purge"`) {
 		t.Errorf("notices to b: %s", out)
+	}
+}
+
+// TestPurgeReachesServerIndexes: a bulk purge approved on the command line
+// while the server runs is published to the server's bus, and the screening
+// index stops matching the purged record. Screening a name that can reach
+// criminal intelligence needs a purpose and a case.
+func TestPurgeReachesServerIndexes(t *testing.T) {
+	t.Parallel()
+	dir, addr := t.TempDir(), freeAddr(t)
+	seedIntel(t, dir)
+	var logs syncBuffer
+	// Two records are due; a bulk limit of 1 leaves them to two people.
+	srv := exec.Command(binPath, "serve", "--addr", addr, "--no-starter", "--intel-purge-bulk", "1")
+	srv.Env = append(os.Environ(), "NEXUS_DATA_DIR="+dir, "NEXUS_DATABASE_URL=", "NEXUS_NATS_URL=")
+	srv.Stdout, srv.Stderr = &logs, &logs
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- srv.Wait() }()
+	defer func() {
+		srv.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-waited:
+		case <-time.After(60 * time.Second):
+			srv.Process.Kill()
+			<-waited
+		}
+	}()
+	base := "http://" + addr
+	waitReady(t, base, func() (bool, error) { return false, nil }, logs.String)
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(logs.String(), "needs two people"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the scheduled purge did not refuse the bulk purge:\n%s", logs.String())
+		}
+	}
+	out, _ := nexusBin(t, dir, false, "user", "token", "alice")
+	m := regexp.MustCompile(`nxs_[A-Za-z0-9_-]+`).FindString(out)
+	if m == "" {
+		t.Fatalf("token output: %s", out)
+	}
+	screen := func(header bool) (int, string) {
+		body := strings.NewReader(`{"queries":[{"id":"q1","name":"Hector Salas Ortega"}]}`)
+		req, _ := http.NewRequest("POST", base+"/api/v1/screen", body)
+		req.Header.Set("Authorization", "Bearer "+m)
+		req.Header.Set("Content-Type", "application/json")
+		if header {
+			req.Header.Set("X-Nexus-Purpose", "investigation")
+			req.Header.Set("X-Nexus-Case", "24-117")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := screen(false); code != http.StatusForbidden || !strings.Contains(body, "need to know") {
+		t.Errorf("screen without purpose and case: %d %s", code, body)
+	}
+	if code, body := screen(true); code != http.StatusOK || !strings.Contains(body, `"ci-1"`) {
+		t.Fatalf("screen before the purge: %d %s", code, body)
+	}
+	out, _ = nexusBin(t, dir, false, "intel", "purge", "request", "--due", "--reason", "review date passed", "--as", "sam")
+	req := regexp.MustCompile(`prg-[0-9a-f]+`).FindString(out)
+	nexusBin(t, dir, false, "intel", "purge", "approve", req, "--as", "sue")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		code, body := screen(true)
+		if code == http.StatusOK && !strings.Contains(body, `"ci-1"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("screening still matches the purged record: %d %s\n%s", code, body, logs.String())
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nexus-intel/nexus"
 	"github.com/nexus-intel/nexus/internal/access"
+	"github.com/nexus-intel/nexus/internal/events"
 	"github.com/nexus-intel/nexus/internal/ftm"
 	"github.com/nexus-intel/nexus/internal/intel"
 	"github.com/nexus-intel/nexus/internal/store"
@@ -69,6 +70,48 @@ func (s *Server) publishNotices(ctx context.Context, notices []store.Notice) {
 	}
 }
 
+// entitiesChanged tells the in-memory indexes (screening) that entities of
+// a dataset changed or went, in the shape of an import's list.updated
+// event, so an approved record becomes screenable and a purged or
+// re-marked one stops matching as before.
+type entitiesChanged struct {
+	Dataset string   `json:"dataset"`
+	Version int64    `json:"version"`
+	Part    int      `json:"part"`
+	Parts   int      `json:"parts"`
+	Added   []string `json:"added"`
+	Changed []string `json:"changed"`
+	Removed []string `json:"removed"`
+}
+
+func (s *Server) publishEntities(ctx context.Context, dataset string, changed, removed []string) {
+	if s.bus == nil || len(changed)+len(removed) == 0 {
+		return
+	}
+	ev := entitiesChanged{Dataset: dataset, Part: 1, Parts: 1, Added: []string{}, Changed: changed, Removed: removed}
+	if ev.Changed == nil {
+		ev.Changed = []string{}
+	}
+	if ev.Removed == nil {
+		ev.Removed = []string{}
+	}
+	if err := s.bus.Publish(context.WithoutCancel(ctx), events.SubjectListUpdated, ev); err != nil {
+		s.log.Error("publish entity change", "dataset", dataset, "err", err)
+	}
+}
+
+// publishPurge publishes the notices and the removals of a purge.
+func (s *Server) publishPurge(ctx context.Context, res store.PurgeResult) {
+	s.publishNotices(ctx, res.Notices)
+	byDataset := map[string][]string{}
+	for _, t := range res.Purged {
+		byDataset[t.Dataset] = append(byDataset[t.Dataset], t.ID)
+	}
+	for d, ids := range byDataset {
+		s.publishEntities(ctx, d, nil, ids)
+	}
+}
+
 func (s *Server) submitIntel(r *http.Request, c *call) (any, error) {
 	c.Object = "intel submission"
 	var sub intel.Submission
@@ -113,13 +156,21 @@ func (s *Server) getIntelRecord(r *http.Request, c *call) (any, error) {
 func (s *Server) approveIntel(r *http.Request, c *call) (any, error) {
 	id := r.PathValue("id")
 	c.Object = "intel:" + id + " approve"
-	return s.store.ApproveIntel(r.Context(), c.Viewer, id)
+	rec, err := s.store.ApproveIntel(r.Context(), c.Viewer, id)
+	if err == nil && rec.State == intel.StateActive {
+		s.publishEntities(r.Context(), rec.Dataset, []string{rec.ID}, nil)
+	}
+	return rec, err
 }
 
 func (s *Server) privacyApproveIntel(r *http.Request, c *call) (any, error) {
 	id := r.PathValue("id")
 	c.Object = "intel:" + id + " privacy-approve"
-	return s.store.PrivacyApproveIntel(r.Context(), c.Viewer, id)
+	rec, err := s.store.PrivacyApproveIntel(r.Context(), c.Viewer, id)
+	if err == nil && rec.State == intel.StateActive {
+		s.publishEntities(r.Context(), rec.Dataset, []string{rec.ID}, nil)
+	}
+	return rec, err
 }
 
 func (s *Server) revalidateIntel(r *http.Request, c *call) (any, error) {
@@ -155,6 +206,9 @@ func (s *Server) correctIntel(r *http.Request, c *call) (any, error) {
 		return nil, err
 	}
 	s.publishNotices(r.Context(), notices)
+	if rec, err := s.store.IntelRecordOf(r.Context(), access.SystemViewer(), id); err == nil {
+		s.publishEntities(r.Context(), rec.Dataset, []string{id}, nil)
+	}
 	if notices == nil {
 		notices = []store.Notice{}
 	}
@@ -232,7 +286,7 @@ func (s *Server) requestPurge(r *http.Request, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.publishNotices(r.Context(), res.Notices)
+	s.publishPurge(r.Context(), res)
 	return purgeAnswer(c, res), nil
 }
 
@@ -243,7 +297,7 @@ func (s *Server) approvePurge(r *http.Request, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.publishNotices(r.Context(), res.Notices)
+	s.publishPurge(r.Context(), res)
 	return purgeAnswer(c, res), nil
 }
 
@@ -283,6 +337,7 @@ func (s *Server) changeMarking(r *http.Request, c *call) (any, error) {
 		return nil, err
 	}
 	c.Object += fmt.Sprintf(" dataset:%s to:%s", req.Dataset, req.Marking.Key())
+	s.publishEntities(r.Context(), req.Dataset, []string{id}, nil)
 	return map[string]any{"changed": n, "marking": req.Marking.Normalize()}, nil
 }
 

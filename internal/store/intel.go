@@ -363,6 +363,7 @@ func (s *Store) activateIntel(ctx context.Context, t txn, r IntelRecord, now tim
 		e := c.Entity
 		if c.NCI {
 			e.Add("notes", intel.NCILabel)
+			e.Target = false // never a screening hit of its own
 		} else {
 			e.Target = true
 		}
@@ -546,6 +547,7 @@ func (s *Store) CorrectIntel(ctx context.Context, v access.Viewer, e *ftm.Entity
 		}
 		if r.NCI {
 			e.Add("notes", intel.NCILabel)
+			e.Target = false
 		} else {
 			e.Target = true
 		}
