@@ -80,22 +80,33 @@ func (s *Store) TouchesCriminalIntel(ctx context.Context, v access.Viewer, datas
 		if err != nil {
 			return err
 		}
-		where := "dataset IN (SELECT name FROM datasets WHERE class = ?)"
-		args := []any{intel.Class}
-		if dataset != "" {
-			where += " AND dataset = ?"
-			args = append(args, dataset)
-		}
-		if vis != "" {
-			where += " AND " + vis
-		}
-		rows, err := t.query(ctx, "SELECT 1 FROM statements WHERE "+where+" LIMIT 1", args...)
+		names, err := intelDatasets(ctx, t)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		found = rows.Next()
-		return rows.Err()
+		where := "dataset = ?"
+		if vis != "" {
+			where += " AND " + vis
+		}
+		// One dataset at a time, so the (dataset, entity_id) index keeps
+		// the probe to the intelligence datasets' own statements.
+		for _, name := range names {
+			if dataset != "" && name != dataset {
+				continue
+			}
+			rows, err := t.query(ctx, "SELECT 1 FROM statements WHERE "+where+" LIMIT 1", name)
+			if err != nil {
+				return err
+			}
+			found = rows.Next()
+			if err := rows.Close(); err != nil {
+				return err
+			}
+			if found {
+				return nil
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return false, fmt.Errorf("need-to-know check: %w", err)
@@ -149,11 +160,7 @@ func (s *Store) SearchIntel(ctx context.Context, v access.Viewer, q string) (Int
 		if err := s.refreshMarkings(ctx, t); err != nil {
 			return err
 		}
-		rows, err := t.query(ctx, `SELECT DISTINCT s.entity_id, s.dataset, s.marking_id, COALESCE(r.parent_id, ''),
-				COALESCE(r.state, '')
-			FROM statements s LEFT JOIN intel_records r ON r.id = s.entity_id
-			WHERE s.dataset IN (SELECT name FROM datasets WHERE class = ?) AND s.prop IN ('`+strings.Join(searchProps, "','")+`') AND LOWER(s.value) = ?
-			ORDER BY s.entity_id`, intel.Class, q)
+		names, err := intelDatasets(ctx, t)
 		if err != nil {
 			return err
 		}
@@ -162,19 +169,31 @@ func (s *Store) SearchIntel(ctx context.Context, v access.Viewer, q string) (Int
 			visible                    bool
 		}
 		var ms []match
-		for rows.Next() {
-			var m match
-			var mid int64
-			if err := rows.Scan(&m.id, &m.dataset, &mid, &m.parent, &m.state); err != nil {
-				rows.Close()
+		// One dataset at a time: the (dataset, entity_id) index limits the
+		// scan to intelligence statements, however large the lists are.
+		for _, name := range names {
+			rows, err := t.query(ctx, `SELECT DISTINCT s.entity_id, s.dataset, s.marking_id, COALESCE(r.parent_id, ''),
+					COALESCE(r.state, '')
+				FROM statements s LEFT JOIN intel_records r ON r.id = s.entity_id
+				WHERE s.dataset = ? AND s.prop IN ('`+strings.Join(searchProps, "','")+`') AND LOWER(s.value) = ?
+				ORDER BY s.entity_id`, name, q)
+			if err != nil {
 				return err
 			}
-			mk, ok := s.markingByID(mid)
-			m.visible = ok && access.CanSee(v, mk)
-			ms = append(ms, m)
-		}
-		if err := rows.Close(); err != nil {
-			return err
+			for rows.Next() {
+				var m match
+				var mid int64
+				if err := rows.Scan(&m.id, &m.dataset, &mid, &m.parent, &m.state); err != nil {
+					rows.Close()
+					return err
+				}
+				mk, ok := s.markingByID(mid)
+				m.visible = ok && access.CanSee(v, mk)
+				ms = append(ms, m)
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
 		}
 		visible := map[string]bool{}
 		hidden := map[string]bool{}
@@ -230,6 +249,24 @@ func (s *Store) SearchIntel(ctx context.Context, v access.Viewer, q string) (Int
 		return IntelSearch{}, fmt.Errorf("intel search: %w", err)
 	}
 	return res, nil
+}
+
+// intelDatasets returns the names of the criminal-intelligence datasets.
+func intelDatasets(ctx context.Context, t txn) ([]string, error) {
+	rows, err := t.query(ctx, "SELECT name FROM datasets WHERE class = ? ORDER BY name", intel.Class)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 func sortedKeys(m map[string]bool) []string {
