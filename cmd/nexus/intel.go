@@ -33,7 +33,7 @@ const intelUsage = `usage:
   nexus intel disseminations ID [--as USER]
   nexus intel notices [--agency A] [--as USER]
   nexus intel search TEXT --purpose P --case N [--as USER]
-  nexus intel due                                 records past their review date
+  nexus intel due [--within 2160h]                records past (or near) their review date
   nexus intel purge [--bulk N]                    purge what was not re-validated (the scheduled job)
   nexus intel purge request [ID…] [--due] --reason TEXT --as USER
   nexus intel purge approve REQUEST --as USER     the second person of a bulk purge
@@ -64,6 +64,7 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 		purpose     = fs.String("purpose", "", "search: purpose code (need to know)")
 		caseNo      = fs.String("case", "", "search: case number (need to know)")
 		due         = fs.Bool("due", false, "purge request: add every record past its review date")
+		within      = fs.Duration("within", 0, "due: also records due within this time, e.g. 2160h for 90 days")
 		bulk        = fs.Int("bulk", 10, "purge: most records the scheduled purge removes alone; more needs two people")
 		dataset     = fs.String("dataset", "", "marking: the dataset whose statements change")
 		marking     = fs.String("marking", "", "marking: the new marking, e.g. CUI//LES//ORIG:fbi")
@@ -253,7 +254,7 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 			return printJSON(out, res)
 		case "due":
 			action = audit.ActionRead
-			due, err := st.DueIntel(ctx)
+			due, err := st.DueIntel(ctx, *within)
 			if err != nil {
 				return err
 			}

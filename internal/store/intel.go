@@ -797,9 +797,10 @@ func (s *Store) purgeTx(ctx context.Context, t txn, ids []string, reason, by, ap
 // PurgeReasonExpired is the reason of a purge by the review clock.
 const PurgeReasonExpired = "review date passed without re-validation (28 CFR 23.20(h))"
 
-// DueIntel lists the active subject records whose review date has passed.
-func (s *Store) DueIntel(ctx context.Context) ([]IntelRecord, error) {
-	now := s.now().UTC()
+// DueIntel lists the active subject records whose review date has passed,
+// or passes within the given time (to open reviews ahead, e.g. 90 days).
+func (s *Store) DueIntel(ctx context.Context, within time.Duration) ([]IntelRecord, error) {
+	now := s.now().UTC().Add(within)
 	var out []IntelRecord
 	err := s.read(ctx, func(t txn) error {
 		var err error

@@ -281,8 +281,15 @@ func TestIntelPurgeAtFiveYears(t *testing.T) {
 		_, err = s.Disseminate(ctx, analystA, store.Dissemination{RecordID: "p-1", RecipientAgency: "b"})
 		wantCode(t, "release without reason", err, nexus.EINVALID, "reason")
 
-		// Four years on, p-1 is re-validated; p-2 is not.
+		// Four years on, p-1 is re-validated; p-2 is not. Neither is due
+		// yet, both are within the next 400 days.
 		clk.Advance(4 * 365 * 24 * time.Hour)
+		if due, err := s.DueIntel(ctx, 0); err != nil || len(due) != 0 {
+			t.Errorf("due after four years: %d, %v", len(due), err)
+		}
+		if soon, err := s.DueIntel(ctx, 400*24*time.Hour); err != nil || len(soon) != 2 {
+			t.Errorf("due within 400 days: %d, %v", len(soon), err)
+		}
 		_, err = s.RevalidateIntel(ctx, untrainA, "p-1", "subject still active")
 		wantCode(t, "untrained reviewer", err, nexus.EFORBIDDEN)
 		_, err = s.RevalidateIntel(ctx, superA, "p-1", "")
@@ -393,7 +400,7 @@ func TestIntelBulkPurgeNeedsTwoPeople(t *testing.T) {
 		// The scheduled purge will not remove three records alone.
 		_, err := s.PurgeDue(ctx, "scheduler", 2)
 		wantCode(t, "scheduled bulk purge", err, nexus.EFORBIDDEN, "3 records", "two people")
-		due, err := s.DueIntel(ctx)
+		due, err := s.DueIntel(ctx, 0)
 		if err != nil || len(due) != 3 {
 			t.Fatalf("due after refused purge: %d, %v", len(due), err)
 		}

@@ -310,6 +310,8 @@ type PrivacyReport struct {
 	Since       time.Time `json:"since"`
 	// PastReview are active records whose review date has passed.
 	PastReview []IntelRef `json:"past_review"`
+	// ReviewSoon are active records due for review in the next 90 days.
+	ReviewSoon []IntelRef `json:"review_soon"`
 	// LackingPredicate are criminal-intelligence subjects with no
 	// documented predicate: loaded around the submission gate (an import
 	// into a criminal_intelligence dataset) or with an empty predicate.
@@ -334,7 +336,7 @@ func (s *Store) PrivacyReportFor(ctx context.Context, v access.Viewer, since tim
 		return PrivacyReport{}, nexus.Errorf(nexus.EFORBIDDEN, "privacy report: %s is not a privacy officer or auditor", v.UserID)
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
-	rep := PrivacyReport{GeneratedAt: now, Since: since.UTC(), PastReview: []IntelRef{}, LackingPredicate: []Merge{},
+	rep := PrivacyReport{GeneratedAt: now, Since: since.UTC(), PastReview: []IntelRef{}, ReviewSoon: []IntelRef{}, LackingPredicate: []Merge{},
 		FirstAmendment: []FirstAmendmentRef{}, Merges: []Merge{}, Disseminations: []Dissemination{}, Purged: []Tombstone{},
 		OpenRedress: []Redress{}, Sample: []IntelRef{}}
 	err := s.read(ctx, func(t txn) error {
@@ -344,6 +346,15 @@ func (s *Store) PrivacyReportFor(ctx context.Context, v access.Viewer, since tim
 		}
 		for _, r := range due {
 			rep.PastReview = append(rep.PastReview, refOf(r))
+		}
+		soon, err := s.dueIntel(ctx, t, now.AddDate(0, 0, 90))
+		if err != nil {
+			return err
+		}
+		for _, r := range soon {
+			if r.ReviewDue.After(now) {
+				rep.ReviewSoon = append(rep.ReviewSoon, refOf(r))
+			}
 		}
 		rows, err := t.query(ctx, `SELECT DISTINCT s.entity_id, s.canonical_id, s.dataset FROM statements s
 			JOIN datasets d ON d.name = s.dataset
