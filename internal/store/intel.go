@@ -167,13 +167,6 @@ func scanIntel(sc interface{ Scan(...any) error }) (IntelRecord, error) {
 	return r, nil
 }
 
-func optTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return formatTime(t)
-}
-
 // SubmitIntel saves a criminal-intelligence submission by v as pending its
 // approval. The submission must pass intel.Submission.Validate (criminal
 // predicate, offence codes, ratings, the First-Amendment guard) and name a
