@@ -151,6 +151,17 @@ func TestIntelSubmissionGate(t *testing.T) {
 		wantCode(t, "second approval", err, nexus.ECONFLICT)
 		_, err = s.SubmitIntel(ctx, analystA, submission("ci-1", "Hector Salas"))
 		wantCode(t, "duplicate id", err, nexus.ECONFLICT)
+		// A submission that fails half way stores nothing of itself.
+		clash := submission("ci-9", "New Subject")
+		clash.Identifying = []*ftm.Entity{person("ci-1", "Hector Salas")}
+		_, err = s.SubmitIntel(ctx, analystA, clash)
+		wantCode(t, "identifying record clashing with a stored one", err, nexus.ECONFLICT, "ci-1")
+		if _, err := s.IntelRecordOf(ctx, sys, "ci-9"); nexus.ErrorCode(err) != nexus.ENOTFOUND {
+			t.Errorf("failed submission left its subject behind: %v", err)
+		}
+		if e, err := s.Entity(ctx, analystA, "ci-1"); err != nil || e.First("name") != "Hector Salas" {
+			t.Errorf("failed submission disturbed the stored record: %v, %v", e, err)
+		}
 
 		// A dataset with a shorter retention rule shortens the clock; a
 		// longer one never passes five years.
