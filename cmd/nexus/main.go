@@ -50,7 +50,7 @@ func commands() []command {
 		{"lists", "fetch the official lists (lists update)", cmdLists},
 		{"migrate", "apply database migrations", cmdMigrate},
 		{"audit", "verify or export the audit log", cmdAudit},
-		{"graph", "link analysis on an edge list: centrality, disrupt", cmdGraph},
+		{"graph", "link analysis on an edge list or the store: centrality, disrupt, communities, neighbours, paths, nexus, export", cmdGraph},
 		{"user", "manage agencies, users and API tokens", cmdUser},
 		{"version", "print the version", cmdVersion},
 	}
