@@ -37,6 +37,13 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/api/v1/monitors", Action: audit.ActionRead, API: s.listMonitors},
 		{Method: "GET", Pattern: "/api/v1/alerts", Action: audit.ActionRead, API: s.listAlerts},
 		{Method: "POST", Pattern: "/api/v1/alerts/{id}/status", Action: audit.ActionWrite, API: s.setAlertStatus},
+		{Method: "GET", Pattern: "/api/v1/graph/neighbours/{id}", Action: audit.ActionRead, API: s.graphNeighbours},
+		{Method: "GET", Pattern: "/api/v1/graph/paths", Action: audit.ActionSearch, API: s.graphPaths},
+		{Method: "GET", Pattern: "/api/v1/graph/nexus", Action: audit.ActionSearch, API: s.graphNexus},
+		{Method: "GET", Pattern: "/api/v1/graph/centrality", Action: audit.ActionRead, API: s.graphCentrality},
+		{Method: "GET", Pattern: "/api/v1/graph/communities", Action: audit.ActionRead, API: s.graphCommunities},
+		{Method: "POST", Pattern: "/api/v1/graph/disrupt", Action: audit.ActionRead, API: s.graphDisrupt},
+		{Method: "GET", Pattern: "/api/v1/graph/export", Action: audit.ActionExport, API: s.graphExport},
 		// yente's matching API, outside /api/v1 so its clients work as they
 		// are; authenticated and audited like every API route.
 		{Method: "POST", Pattern: "/match/{dataset}", Action: audit.ActionSearch, API: s.matchYente},
