@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -360,6 +361,12 @@ type BetweennessResult struct {
 	ErrorBound, UniformErrorBound float64
 }
 
+// fastBrandesNodes is the size from which exact unweighted betweenness uses
+// the DAG-marking pass (dagBFS) too; below it, and for every exact run on a
+// small graph, sums follow networkx's order, so disruption rankings with
+// tied scores break ties exactly as networkx does.
+const fastBrandesNodes = 100_000
+
 // Betweenness returns betweenness centrality by Brandes' algorithm, exact or
 // sampled, normalised as networkx normalises it (endpoints excluded).
 func Betweenness(g *Graph, o BetweennessOptions) BetweennessResult {
@@ -379,6 +386,24 @@ func Betweenness(g *Graph, o BetweennessOptions) BetweennessResult {
 		}
 		sources = sources[:o.Pivots]
 	}
+	// The fast pass runs on a copy of the graph renumbered for locality;
+	// its scores are mapped back below.
+	fast := !weighted && (sampled || n >= fastBrandesNodes)
+	var relabel []int32
+	gRun := g
+	if fast && n >= fastBrandesNodes && !g.directed {
+		var h *Graph
+		h, relabel = bfsRelabel(g)
+		newID := make([]int32, n)
+		for i, u := range relabel {
+			newID[u] = int32(i)
+		}
+		srcs := make([]int32, len(sources))
+		for i, s := range sources {
+			srcs[i] = newID[s]
+		}
+		gRun, sources = h, srcs
+	}
 	nw := workers(o.Workers, len(sources))
 	parts := make([][]float64, nw)
 	var wg sync.WaitGroup
@@ -389,6 +414,14 @@ func Betweenness(g *Graph, o BetweennessOptions) BetweennessResult {
 		go func() {
 			defer wg.Done()
 			bc := make([]float64, n)
+			if fast {
+				st := newDagBFS(gRun)
+				for _, s := range sources[lo:hi] {
+					st.source(gRun, s)
+				}
+				parts[p] = st.bc
+				return
+			}
 			if !weighted {
 				st := newBrandesBFS(n)
 				for _, s := range sources[lo:hi] {
@@ -413,6 +446,17 @@ func Betweenness(g *Graph, o BetweennessOptions) BetweennessResult {
 	for _, p := range parts[1:] {
 		for i, x := range p {
 			bc[i] += x
+		}
+	}
+	if relabel != nil {
+		out := make([]float64, n)
+		for i, u := range relabel {
+			out[u] = bc[i]
+		}
+		bc = out
+		sources = slices.Clone(sources)
+		for i, s := range sources {
+			sources[i] = relabel[s]
 		}
 	}
 	res := BetweennessResult{Scores: bc, Pivots: len(sources)}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -200,5 +201,69 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 	if err := nw.Export(&buf, "dot"); err == nil {
 		t.Error("unknown format: want an error")
+	}
+}
+
+// TestDagBrandesMatchesNetworkxOrder checks the fast pass used for sampled
+// and large graphs against the networkx-order pass on every covert network.
+func TestDagBrandesMatchesNetworkxOrder(t *testing.T) {
+	needNetworks(t)
+	for _, nw := range coverts() {
+		g := load(t, nw)
+		want := newBrandesBFS(g.N())
+		got := newDagBFS(g)
+		for s := range int32(g.N()) {
+			want.source(g, s)
+			got.source(g, s)
+		}
+		for i := range g.N() {
+			if d := got.bc[i] - want.nodes[i].bc; d > 1e-9 || d < -1e-9 {
+				t.Errorf("%s: node %s: fast pass %v, networkx order %v", nw.name, g.Name(int32(i)), got.bc[i], want.nodes[i].bc)
+				break
+			}
+		}
+		if g.Directed() {
+			continue
+		}
+		// The same on the graph renumbered for locality, mapped back.
+		h, old := bfsRelabel(g)
+		if h.M() != g.M() && len(h.nbr) != len(g.nbr) {
+			t.Fatalf("%s: relabelled graph has %d arcs, want %d", nw.name, len(h.nbr), len(g.nbr))
+		}
+		rel := newDagBFS(h)
+		for s := range int32(h.N()) {
+			rel.source(h, s)
+		}
+		for i, u := range old {
+			if d := rel.bc[i] - want.nodes[u].bc; d > 1e-9 || d < -1e-9 {
+				t.Errorf("%s: node %s relabelled: %v, want %v", nw.name, g.Name(u), rel.bc[i], want.nodes[u].bc)
+				break
+			}
+		}
+	}
+}
+
+// TestDagBrandesDeepGraph checks the fallback for searches deeper than the
+// byte levels hold: a 600-node path with a branch.
+func TestDagBrandesDeepGraph(t *testing.T) {
+	b := NewBuilder(false, MergeSum)
+	for i := range 600 {
+		b.Add(Edge{Source: "p" + strconv.Itoa(i), Target: "p" + strconv.Itoa(i+1)})
+	}
+	b.Add(Edge{Source: "p300", Target: "x"})
+	g := b.Build()
+	want := newBrandesBFS(g.N())
+	got := newDagBFS(g)
+	for s := range int32(g.N()) {
+		want.source(g, s)
+		got.source(g, s)
+	}
+	for i := range g.N() {
+		if d := got.bc[i] - want.nodes[i].bc; d > 1e-9 || d < -1e-9 {
+			t.Fatalf("node %s: fast pass %v, networkx order %v", g.Name(int32(i)), got.bc[i], want.nodes[i].bc)
+		}
+	}
+	if p, _ := g.ID("p300"); want.nodes[p].bc == 0 {
+		t.Fatal("p300 has no betweenness: the test graph is wrong")
 	}
 }

@@ -35,8 +35,10 @@ func main() {
 		skipNX  = flag.Bool("no-networkx", false, "skip the networkx comparison")
 		only    = flag.String("only", "", "run only these measures of the big graph: comma-separated louvain, betweenness (build always runs)")
 		cpuprof = flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+		pivotsF = flag.Int("pivots", 256, "betweenness pivots on the big graph (the issue's goal is for 256)")
 	)
 	flag.Parse()
+	pivots = *pivotsF
 	if *only != "" {
 		selected = map[string]bool{}
 		for _, m := range strings.Split(*only, ",") {
@@ -230,10 +232,13 @@ func louvain(g *graph.Graph) {
 	row("Louvain", fmt.Sprintf("%s (%d communities, Q = %.3f)", dur(time.Since(t)), c.Count, c.Modularity), "≤ 60 s")
 }
 
+// pivots is the -pivots flag.
+var pivots int
+
 func betweenness(g *graph.Graph) {
 	t := time.Now()
-	bc := graph.Betweenness(g, graph.BetweennessOptions{Pivots: 256, Seed: 1, Workers: runtime.GOMAXPROCS(0)})
-	row("betweenness, 256 sampled pivots", fmt.Sprintf("%s (±%.3f per node at 95%%)", dur(time.Since(t)), bc.ErrorBound), "≤ 60 s")
+	bc := graph.Betweenness(g, graph.BetweennessOptions{Pivots: pivots, Seed: 1, Workers: runtime.GOMAXPROCS(0)})
+	row(fmt.Sprintf("betweenness, %d sampled pivots", pivots), fmt.Sprintf("%s (±%.3f per node at 95%%)", dur(time.Since(t)), bc.ErrorBound), "≤ 60 s (256 pivots)")
 }
 
 func compare(n, e, k int) {
