@@ -24,8 +24,11 @@ type dagBFS struct {
 	delta []float64
 	bc    []float64
 	succ  []uint64
+	pred  []uint64
 	order []int32
-	slow  *brandesBFS // for searches deeper than maxLevel
+	// bottomUp counts levels expanded bottom-up (for tests).
+	bottomUp int
+	slow     *brandesBFS // for searches deeper than maxLevel
 }
 
 const (
@@ -36,7 +39,8 @@ const (
 func newDagBFS(g *Graph) *dagBFS {
 	n := g.N()
 	st := &dagBFS{level: make([]uint8, n), sigma: make([]float64, n), delta: make([]float64, n),
-		bc: make([]float64, n), succ: make([]uint64, (len(g.nbr)+63)/64), order: make([]int32, 0, n)}
+		bc: make([]float64, n), succ: make([]uint64, (len(g.nbr)+63)/64),
+		pred: make([]uint64, (len(g.nbr)+63)/64), order: make([]int32, 0, n)}
 	for i := range st.level {
 		st.level[i] = unreached
 	}
@@ -45,51 +49,91 @@ func newDagBFS(g *Graph) *dagBFS {
 
 // source adds source s's dependencies to st.bc. Sums run in arc order, so
 // scores agree with networkx's to rounding, not bit for bit.
+//
+// On an undirected graph a level is expanded bottom-up when that reads
+// fewer arcs (Beamer's direction optimisation): every unreached node sums
+// the path counts of its neighbours on the frontier. Brandes needs every
+// parent, so there is no early exit, but in a scale-free graph the big
+// middle level has far more arcs than the nodes still unreached. Arcs found
+// top-down are marked in succ on the parent's list (and pulled from by the
+// parent in the backward pass); arcs found bottom-up in pred on the child's
+// list (and pushed along by the child).
 func (st *dagBFS) source(g *Graph, s int32) {
-	level, sigma, succ, nbr, off := st.level, st.sigma, st.succ, g.nbr, g.off
+	level, sigma, delta, succ, pred, nbr, off := st.level, st.sigma, st.delta, st.succ, st.pred, g.nbr, g.off
 	order := append(st.order[:0], s)
 	level[s] = 0
-	sigma[s] = 1
-	for i := 0; i < len(order); i++ {
-		v := order[i]
-		lv := level[v]
+	sigma[s], delta[s] = 1, 0
+	unreachedArcs := int64(len(nbr)) - (off[s+1] - off[s])
+	n := g.N()
+	for lo := 0; lo < len(order); {
+		hi := len(order)
+		lv := level[order[lo]]
 		if lv == maxLevel {
 			st.order = order
 			st.reset(g)
 			st.deep(g, s)
 			return
 		}
-		dv, sv := lv+1, sigma[v]
-		lo, hi := off[v], off[v+1]
-		for j := lo; j < hi; j++ {
-			w := nbr[j]
-			switch level[w] {
-			case unreached:
-				level[w] = dv
-				sigma[w] = sv
-				order = append(order, w)
-			case dv:
-				sigma[w] += sv
-			default:
-				continue
-			}
-			succ[j>>6] |= 1 << (uint64(j) & 63)
+		dv := lv + 1
+		frontierArcs := int64(0)
+		for _, v := range order[lo:hi] {
+			frontierArcs += off[v+1] - off[v]
 		}
+		if !g.directed && unreachedArcs+int64(n/8) < frontierArcs {
+			st.bottomUp++
+			for u := range int32(n) {
+				if level[u] != unreached {
+					continue
+				}
+				sg := 0.0
+				a, b := off[u], off[u+1]
+				for j := a; j < b; j++ {
+					if v := nbr[j]; level[v] == lv {
+						sg += sigma[v]
+						pred[j>>6] |= 1 << (uint64(j) & 63)
+					}
+				}
+				if sg > 0 {
+					level[u], sigma[u], delta[u] = dv, sg, 0
+					order = append(order, u)
+					unreachedArcs -= b - a
+				}
+			}
+		} else {
+			for _, v := range order[lo:hi] {
+				sv := sigma[v]
+				a, b := off[v], off[v+1]
+				for j := a; j < b; j++ {
+					w := nbr[j]
+					switch level[w] {
+					case unreached:
+						level[w], sigma[w], delta[w] = dv, sv, 0
+						order = append(order, w)
+						unreachedArcs -= off[w+1] - off[w]
+					case dv:
+						sigma[w] += sv
+					default:
+						continue
+					}
+					succ[j>>6] |= 1 << (uint64(j) & 63)
+				}
+			}
+		}
+		lo = hi
 	}
-	delta := st.delta
 	for i := len(order) - 1; i >= 0; i-- {
 		v := order[i]
 		sv := sigma[v]
-		d := 0.0
-		lo, hi := off[v], off[v+1]
-		for j := lo; j < hi; {
+		d := delta[v] // pushed by children found bottom-up
+		a, b := off[v], off[v+1]
+		for j := a; j < b; {
 			word := succ[j>>6] >> (uint64(j) & 63)
 			if word == 0 {
 				j = (j | 63) + 1
 				continue
 			}
 			j += int64(bits.TrailingZeros64(word))
-			if j >= hi {
+			if j >= b {
 				break
 			}
 			w := nbr[j]
@@ -99,6 +143,21 @@ func (st *dagBFS) source(g *Graph, s int32) {
 		delta[v] = d
 		if v != s {
 			st.bc[v] += d
+		}
+		coeff := (1 + d) / sv
+		for j := a; j < b; {
+			word := pred[j>>6] >> (uint64(j) & 63)
+			if word == 0 {
+				j = (j | 63) + 1
+				continue
+			}
+			j += int64(bits.TrailingZeros64(word))
+			if j >= b {
+				break
+			}
+			u := nbr[j]
+			delta[u] += sigma[u] * coeff
+			j++
 		}
 	}
 	st.order = order
@@ -112,7 +171,7 @@ func (st *dagBFS) reset(g *Graph) {
 		lo, hi := g.off[v], g.off[v+1]
 		if lo < hi {
 			for k := lo >> 6; k <= (hi-1)>>6; k++ {
-				st.succ[k] = 0
+				st.succ[k], st.pred[k] = 0, 0
 			}
 		}
 	}

@@ -208,6 +208,12 @@ func TestExportRoundTrip(t *testing.T) {
 // and large graphs against the networkx-order pass on every covert network.
 func TestDagBrandesMatchesNetworkxOrder(t *testing.T) {
 	needNetworks(t)
+	bottomUp := 0
+	defer func() {
+		if bottomUp == 0 {
+			t.Error("no level was expanded bottom-up: that path is untested")
+		}
+	}()
 	for _, nw := range coverts() {
 		g := load(t, nw)
 		want := newBrandesBFS(g.N())
@@ -234,6 +240,7 @@ func TestDagBrandesMatchesNetworkxOrder(t *testing.T) {
 		for s := range int32(h.N()) {
 			rel.source(h, s)
 		}
+		bottomUp += rel.bottomUp
 		for i, u := range old {
 			if d := rel.bc[i] - want.nodes[u].bc; d > 1e-9 || d < -1e-9 {
 				t.Errorf("%s: node %s relabelled: %v, want %v", nw.name, g.Name(u), rel.bc[i], want.nodes[u].bc)
