@@ -66,7 +66,7 @@ type edgeFlags struct {
 // storeFlags select the store-backed graph: whose view, which dataset and
 // which period.
 type storeFlags struct {
-	dataset, as, asOf, from, to string
+	dataset, as, asOf, from, to, types string
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
@@ -75,6 +75,7 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.asOf, "as-of", "", "only links active on this date (YYYY, YYYY-MM or YYYY-MM-DD); undated links always count")
 	fs.StringVar(&f.from, "from", "", "only links active at some time from this date")
 	fs.StringVar(&f.to, "to", "", "only links active at some time up to this date")
+	fs.StringVar(&f.types, "types", "", "only links of these kinds (edge, reference, identifier) or types (Membership, Family, phone, passportNumber, holder …), comma-separated")
 }
 
 func (f *edgeFlags) register(fs *flag.FlagSet) {
@@ -129,7 +130,7 @@ func (f *storeFlags) network(ctx context.Context, e *env, what string) (*graph.N
 		}
 	}
 	nw, err := network.New(st, network.Options{Logger: e.logger()}).Network(ctx, v, f.dataset)
-	object := fmt.Sprintf("graph %s dataset=%q from=%q to=%q", what, f.dataset, f.from, f.to)
+	object := fmt.Sprintf("graph %s dataset=%q from=%q to=%q types=%q", what, f.dataset, f.from, f.to, f.types)
 	action := audit.ActionRead
 	if strings.HasPrefix(what, "export") {
 		action = audit.ActionExport
@@ -140,7 +141,11 @@ func (f *storeFlags) network(ctx context.Context, e *env, what string) (*graph.N
 	if err != nil {
 		return nil, err
 	}
-	return nw.Window(from, to), nil
+	var types []string
+	if f.types != "" {
+		types = strings.Split(f.types, ",")
+	}
+	return nw.Window(from, to).OnlyTypes(types), nil
 }
 
 func (f *edgeFlags) load(ctx context.Context, e *env, what string) (*graph.Graph, error) {

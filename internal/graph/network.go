@@ -439,6 +439,23 @@ func (nw *Network) Window(from, to int64) *Network {
 	return out
 }
 
+// OnlyTypes returns the network of the links whose kind (edge, reference,
+// identifier) or type (Membership, phone, holder …) is in types; nil or
+// empty keeps every link. Nodes are kept, so indexes stay the same.
+func (nw *Network) OnlyTypes(types []string) *Network {
+	if len(types) == 0 {
+		return nw
+	}
+	out := &Network{Nodes: nw.Nodes, index: nw.index, pair: map[uint64][]int32{}, Stats: nw.Stats}
+	for _, l := range nw.Links {
+		if slices.Contains(types, l.Kind) || slices.Contains(types, l.Type) {
+			out.addLink(l)
+		}
+	}
+	out.G = out.buildGraph(nil)
+	return out
+}
+
 // Sub returns the network of the given nodes and the links among them,
 // nodes renumbered in the order given.
 func (nw *Network) Sub(nodes []int32) *Network {

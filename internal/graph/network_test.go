@@ -274,3 +274,13 @@ func TestDagBrandesDeepGraph(t *testing.T) {
 		t.Fatal("p300 has no betweenness: the test graph is wrong")
 	}
 }
+
+func TestOnlyTypes(t *testing.T) {
+	nw := BuildNetwork(smugglerNetwork(), NetworkOptions{})
+	if r := nw.OnlyTypes([]string{"edge"}).Nexus(NexusQuery{}); len(r.Paths) != 0 {
+		t.Errorf("edge links only: got %d nexus paths, want 0 (the first hop is a shared phone)", len(r.Paths))
+	}
+	if r := nw.OnlyTypes([]string{"phone", "Membership"}).Nexus(NexusQuery{}); len(r.Paths) != 1 {
+		t.Errorf("phone and Membership links: got %d nexus paths, want 1", len(r.Paths))
+	}
+}

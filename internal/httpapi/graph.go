@@ -58,7 +58,11 @@ func (s *Server) networkFor(r *http.Request, c *call) (*graph.Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nw.Window(from, to), nil
+	var types []string
+	if t := q.Get("types"); t != "" {
+		types = strings.Split(t, ",")
+	}
+	return nw.Window(from, to).OnlyTypes(types), nil
 }
 
 // graphView is a network as JSON: nodes, and links between them by entity id.

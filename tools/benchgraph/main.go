@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nexus-intel/nexus/internal/graph"
@@ -236,9 +237,22 @@ func louvain(g *graph.Graph) {
 var pivots int
 
 func betweenness(g *graph.Graph) {
-	t := time.Now()
+	t, cpu := time.Now(), cpuTime()
 	bc := graph.Betweenness(g, graph.BetweennessOptions{Pivots: pivots, Seed: 1, Workers: runtime.GOMAXPROCS(0)})
-	row(fmt.Sprintf("betweenness, %d sampled pivots", pivots), fmt.Sprintf("%s (±%.3f per node at 95%%)", dur(time.Since(t)), bc.ErrorBound), "≤ 60 s (256 pivots)")
+	wall, used := time.Since(t), cpuTime()-cpu
+	// On a shared machine wall time depends on the neighbours; CPU time
+	// says what the work costs.
+	row(fmt.Sprintf("betweenness, %d sampled pivots", pivots), fmt.Sprintf("%s wall, %s CPU (%.2f s CPU per pivot; ±%.3f per node at 95%%)",
+		dur(wall), dur(used), used.Seconds()/float64(pivots), bc.ErrorBound), "≤ 60 s (256 pivots)")
+}
+
+// cpuTime returns the CPU time (user + system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func compare(n, e, k int) {
