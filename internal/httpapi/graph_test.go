@@ -102,6 +102,11 @@ func TestGraphAPIPerViewer(t *testing.T) {
 	if nexus.Total != 0 || len(nexus.Paths) != 0 || nexus.Criminal != 1 || nexus.Terror != 1 {
 		t.Errorf("bob: got %+v, want the two public entities and no path", nexus)
 	}
+	// Only FtM edge entities: the shared phone is left out, so no path.
+	f.get("/api/v1/graph/nexus?types=edge", "alice", http.StatusOK, &nexus)
+	if nexus.Total != 0 {
+		t.Errorf("alice, edge links only: got %d paths, want 0", nexus.Total)
+	}
 	// Before the membership began there is no nexus even for alice.
 	f.get("/api/v1/graph/nexus?as_of=2018-06", "alice", http.StatusOK, &nexus)
 	if nexus.Total != 0 {
