@@ -63,7 +63,9 @@ func (st *dagBFS) source(g *Graph, s int32) {
 	order := append(st.order[:0], s)
 	level[s] = 0
 	sigma[s], delta[s] = 1, 0
-	unreachedArcs := int64(len(nbr)) - (off[s+1] - off[s])
+	// Arcs of nodes not reached yet; each level's nodes are taken off when
+	// it becomes the frontier, where their degrees are summed anyway.
+	unreachedArcs := int64(len(nbr))
 	n := g.N()
 	for lo := 0; lo < len(order); {
 		hi := len(order)
@@ -79,6 +81,7 @@ func (st *dagBFS) source(g *Graph, s int32) {
 		for _, v := range order[lo:hi] {
 			frontierArcs += off[v+1] - off[v]
 		}
+		unreachedArcs -= frontierArcs
 		if !g.directed && unreachedArcs+int64(n/8) < frontierArcs {
 			st.bottomUp++
 			for u := range int32(n) {
@@ -96,7 +99,6 @@ func (st *dagBFS) source(g *Graph, s int32) {
 				if sg > 0 {
 					level[u], sigma[u], delta[u] = dv, sg, 0
 					order = append(order, u)
-					unreachedArcs -= b - a
 				}
 			}
 		} else {
@@ -109,7 +111,6 @@ func (st *dagBFS) source(g *Graph, s int32) {
 					case unreached:
 						level[w], sigma[w], delta[w] = dv, sv, 0
 						order = append(order, w)
-						unreachedArcs -= off[w+1] - off[w]
 					case dv:
 						sigma[w] += sv
 					default:
@@ -166,6 +167,17 @@ func (st *dagBFS) source(g *Graph, s int32) {
 
 // reset clears the levels and arc marks the last search set.
 func (st *dagBFS) reset(g *Graph) {
+	// After a search that reached most nodes, wiping everything is cheaper
+	// than finding each node's arcs.
+	if len(st.order) > g.N()/4 {
+		for i := range st.level {
+			st.level[i] = unreached
+		}
+		clear(st.succ)
+		clear(st.pred)
+		st.order = st.order[:0]
+		return
+	}
 	for _, v := range st.order {
 		st.level[v] = unreached
 		lo, hi := g.off[v], g.off[v+1]
