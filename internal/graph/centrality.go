@@ -372,20 +372,8 @@ const fastBrandesNodes = 100_000
 func Betweenness(g *Graph, o BetweennessOptions) BetweennessResult {
 	n := g.N()
 	weighted := o.Weighted && g.w != nil
-	sources := make([]int32, n)
-	for i := range sources {
-		sources[i] = int32(i)
-	}
 	sampled := o.Pivots > 0 && o.Pivots < n
-	if sampled {
-		r := rand.New(rand.NewPCG(o.Seed, 0x6e65787573))
-		// partial Fisher–Yates: the first k are a uniform sample
-		for i := 0; i < o.Pivots; i++ {
-			j := i + r.IntN(n-i)
-			sources[i], sources[j] = sources[j], sources[i]
-		}
-		sources = sources[:o.Pivots]
-	}
+	sources := pivotSources(n, o.Pivots, o.Seed)
 	// The fast pass runs on a copy of the graph renumbered for locality;
 	// its scores are mapped back below.
 	fast := !weighted && (sampled || n >= fastBrandesNodes)
@@ -480,6 +468,25 @@ func Betweenness(g *Graph, o BetweennessOptions) BetweennessResult {
 		}
 	}
 	return res
+}
+
+// pivotSources returns the sources of a betweenness run: every node, or k
+// drawn without replacement with seed when 0 < k < n.
+func pivotSources(n, k int, seed uint64) []int32 {
+	sources := make([]int32, n)
+	for i := range sources {
+		sources[i] = int32(i)
+	}
+	if k <= 0 || k >= n {
+		return sources
+	}
+	r := rand.New(rand.NewPCG(seed, 0x6e65787573))
+	// partial Fisher–Yates: the first k are a uniform sample
+	for i := 0; i < k; i++ {
+		j := i + r.IntN(n-i)
+		sources[i], sources[j] = sources[j], sources[i]
+	}
+	return sources[:k]
 }
 
 // brandesBFS is the reusable state of unweighted Brandes. Distances sit in

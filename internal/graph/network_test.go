@@ -284,3 +284,43 @@ func TestOnlyTypes(t *testing.T) {
 		t.Errorf("phone and Membership links: got %d nexus paths, want 1", len(r.Paths))
 	}
 }
+
+// TestSampledBetweennessLargeGraph runs the path Betweenness takes on large
+// graphs (relabelled for locality, fast pass, two workers) and checks it
+// against the networkx-order pass on the same sampled sources.
+func TestSampledBetweennessLargeGraph(t *testing.T) {
+	n := fastBrandesNodes + 1000
+	b := NewBuilder(false, MergeSum)
+	for i := range n {
+		b.Node("v" + strconv.Itoa(i))
+	}
+	// a ring with chords: connected, many shortest paths
+	for i := range int32(n) {
+		b.AddIDs(i, (i+1)%int32(n), 1)
+		b.AddIDs(i, (i*7919+13)%int32(n), 1)
+	}
+	g := b.Build()
+	got := Betweenness(g, BetweennessOptions{Pivots: 6, Seed: 3, Workers: 2})
+	sources := pivotSources(n, 6, 3)
+	ref := newBrandesBFS(n)
+	for _, s := range sources {
+		ref.source(g, s)
+	}
+	want := make([]float64, n)
+	for i := range want {
+		want[i] = ref.nodes[i].bc
+	}
+	rescaleBetweenness(want, n, false, Normalized, true, sources)
+	nonzero := 0
+	for i := range want {
+		if d := got.Scores[i] - want[i]; d > 1e-12 || d < -1e-12 {
+			t.Fatalf("node %d: got %v, want %v", i, got.Scores[i], want[i])
+		}
+		if want[i] > 0 {
+			nonzero++
+		}
+	}
+	if nonzero < n/2 {
+		t.Errorf("only %d nodes with betweenness: the test graph is wrong", nonzero)
+	}
+}
