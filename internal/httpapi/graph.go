@@ -175,6 +175,13 @@ func (s *Server) graphNexus(r *http.Request, c *call) (any, error) {
 		"limit": limit, "offset": offset, "paths": res.Paths}, nil
 }
 
+// Above maxExactNodes entities, centrality requests sample betweenness from
+// defaultPivots sources (with its error bound) and refuse closeness.
+const (
+	maxExactNodes = 20000
+	defaultPivots = 256
+)
+
 // centralityRow is one node's scores.
 type centralityRow struct {
 	ID      string             `json:"id"`
@@ -206,6 +213,15 @@ func (s *Server) graphCentrality(r *http.Request, c *call) (any, error) {
 		return nil, err
 	}
 	g, workers := nw.G, runtime.GOMAXPROCS(0)
+	// Exact betweenness and closeness cost a search from every node; on a
+	// large graph a request samples betweenness unless told otherwise and
+	// refuses closeness rather than hold a worker for hours.
+	if pivots == 0 && g.N() > maxExactNodes {
+		pivots = defaultPivots
+	}
+	if slices.Contains(measures, "closeness") && g.N() > maxExactNodes {
+		return nil, invalid("closeness needs a search from each of %d entities; narrow the graph (dataset, as_of, types) below %d", g.N(), maxExactNodes)
+	}
 	cols := make([][]float64, len(measures))
 	bound := 0.0
 	for i, m := range measures {
@@ -303,6 +319,9 @@ func (s *Server) graphDisrupt(r *http.Request, c *call) (any, error) {
 	nw, err := s.networkFor(r, c)
 	if err != nil {
 		return nil, err
+	}
+	if st == graph.ByBetweenness && nw.G.N() > maxExactNodes {
+		return nil, invalid("betweenness disruption recomputes exact betweenness of %d entities at every step; narrow the graph below %d or use degree, pagerank or collective_influence", nw.G.N(), maxExactNodes)
 	}
 	o := graph.DisruptOptions{Strategy: st, Seed: req.Seed, Workers: runtime.GOMAXPROCS(0)}
 	switch req.Mode {
