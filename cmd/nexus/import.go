@@ -25,7 +25,14 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		marking = fs.String("marking", "", `default marking of a new dataset, e.g. "CUI//LES//ORIG:agency-a" or "U//TLP:CLEAR//PUBLIC"`)
 		asJSON  = fs.Bool("json", false, "print the delta as JSON")
 		as      = fs.String("as", "", "act as this Nexus user (default: the system, audited under your OS user)")
+		edges   ingest.EdgeOptions
 	)
+	fs.StringVar(&edges.Source, "source-col", "source", "edges: column of the first end")
+	fs.StringVar(&edges.Target, "target-col", "target", "edges: column of the second end")
+	fs.StringVar(&edges.Weight, "weight-col", "", "edges: optional weight column")
+	fs.StringVar(&edges.Time, "time-col", "", "edges: optional time column (a date, or a period such as a wiretap phase)")
+	fs.StringVar(&edges.Type, "type-col", "", "edges: optional link type column (an FtM edge schema such as Associate or Family, or any role)")
+	fs.StringVar(&edges.Nodes, "nodes", "", "edges: optional node attributes CSV (id column, then Person properties such as name, topics, nationality)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -67,7 +74,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	defer bus.Close()
 
 	skipped, warned := 0, 0
-	job := importJob{Viewer: v, Source: "cli", Dataset: d, Format: *format, Path: path, Strict: *strict, Map: m,
+	job := importJob{Viewer: v, Source: "cli", Dataset: d, Format: *format, Path: path, Strict: *strict, Map: m, Edges: edges,
 		Note: "cli " + path,
 		Skipped: func(p ingest.Problem) {
 			if p.Warning {

@@ -35,6 +35,7 @@ type importJob struct {
 	Path     string
 	Strict   bool
 	Map      map[string]string
+	Edges    ingest.EdgeOptions // format edges
 	Note     string
 	Progress io.Writer // where to draw progress; nil for none
 	Skipped  func(ingest.Problem)
@@ -131,7 +132,7 @@ func (im *importer) importDataset(ctx context.Context, job importJob) (store.Del
 			return store.Delta{}, fmt.Errorf("create dataset %s: %w", d.Name, err)
 		}
 	}
-	opts := ingest.Options{Dataset: d.Name, Strict: job.Strict, Map: job.Map, Skipped: job.Skipped}
+	opts := ingest.Options{Dataset: d.Name, Strict: job.Strict, Map: job.Map, Edges: job.Edges, Skipped: job.Skipped}
 	src := func(ctx context.Context, emit store.Emit) error {
 		return ingest.Read(ctx, job.Format, job.Path, opts, emit)
 	}

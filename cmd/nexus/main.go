@@ -51,7 +51,7 @@ func commands() []command {
 		{"migrate", "apply database migrations", cmdMigrate},
 		{"audit", "verify or export the audit log", cmdAudit},
 		{"intel", "28 CFR Part 23 records: submit, approve, review, disseminate, purge, redress", cmdIntel},
-		{"graph", "link analysis on an edge list: centrality, disrupt", cmdGraph},
+		{"graph", "link analysis on an edge list or the store: centrality, disrupt, communities, neighbours, paths, nexus, export", cmdGraph},
 		{"user", "manage agencies, users and API tokens", cmdUser},
 		{"version", "print the version", cmdVersion},
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/audit"
 	"github.com/nexus-intel/nexus/internal/httpapi"
 	"github.com/nexus-intel/nexus/internal/ingest"
+	"github.com/nexus-intel/nexus/internal/network"
 	"github.com/nexus-intel/nexus/internal/starter"
 	"github.com/nexus-intel/nexus/internal/store"
 )
@@ -85,9 +86,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer stopScreening()
 
+	links := network.New(st, network.Options{Logger: logger})
+	stopLinks, err := links.Follow(jobCtx, bus)
+	if err != nil {
+		return err
+	}
+	defer stopLinks()
+
 	reg := prometheus.NewRegistry() // httpapi registers its own and the Go/process collectors
 	api := httpapi.New(httpapi.Config{
-		Store: st, Bus: bus, Logger: logger, Now: time.Now, Registry: reg, Version: version, Screening: svc,
+		Store: st, Bus: bus, Logger: logger, Now: time.Now, Registry: reg, Version: version, Screening: svc, Graph: links,
 		Import: func(ctx context.Context, req httpapi.ImportRequest) (store.Delta, error) {
 			return im.run(ctx, importJob{Viewer: req.Viewer, Source: "api", Dataset: store.Dataset{Name: req.Dataset},
 				Format: req.Format, Path: req.Path, Strict: req.Strict, Map: req.Map, Note: "api upload",

@@ -302,6 +302,32 @@ func TestServeInProcess(t *testing.T) {
 		t.Errorf("alerts after re-importing the same version: got %d, want 1", n)
 	}
 
+	// The link-analysis graph follows list updates: a second version of an
+	// edge list shows in the next query, though the first was cached.
+	graphNodes := func() int {
+		var page struct {
+			Total int `json:"total"`
+		}
+		if code := apiGet(t, base, string(tok), "/api/v1/graph/centrality?dataset=ops&measures=degree", &page); code != 200 {
+			t.Fatalf("graph centrality: status %d", code)
+		}
+		return page.Total
+	}
+	if code := post("/api/v1/import?dataset=ops&format=edges", "source,target\na,b\n"); code != 200 {
+		t.Fatalf("import edges: status %d", code)
+	}
+	if n := graphNodes(); n != 2 {
+		t.Errorf("graph after the first edge list: %d nodes, want 2", n)
+	}
+	if code := post("/api/v1/import?dataset=ops&format=edges", "source,target\na,b\nb,c\n"); code != 200 {
+		t.Fatalf("import edges v2: status %d", code)
+	}
+	for deadline := time.Now().Add(30 * time.Second); graphNodes() != 3; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the graph did not pick up the second edge list")
+		}
+	}
+
 	req, _ = http.NewRequest("POST", base+"/api/v1/import?dataset=agency_watch&format=nope", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
 	resp, err = http.DefaultClient.Do(req)

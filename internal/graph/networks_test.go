@@ -108,6 +108,9 @@ type oracleSpec struct {
 	Nodes    []string   `json:"nodes"`
 	Edges    [][3]any   `json:"edges"`
 	Pairs    [][2]int32 `json:"pairs"`
+	// KatzAlpha is half the inverse of the largest degree, a bound on
+	// 1/λmax, so Katz converges on every network.
+	KatzAlpha float64 `json:"katz_alpha"`
 }
 
 type oraclePaths struct {
@@ -126,6 +129,7 @@ type oracleOut struct {
 	BetweennessRaw    []float64     `json:"betweenness_raw"`
 	Eigenvector       []float64     `json:"eigenvector"`
 	PageRank          []float64     `json:"pagerank"`
+	Katz              []float64     `json:"katz"`
 	ClosenessW        []float64     `json:"closeness_w"`
 	BetweennessW      []float64     `json:"betweenness_w"`
 	EigenvectorW      []float64     `json:"eigenvector_w"`
@@ -147,6 +151,11 @@ func spec(name string, g *Graph) oracleSpec {
 			s.Edges = append(s.Edges, [3]any{u, v, weightOf(ws, j)})
 		}
 	}
+	maxDeg := 1
+	for u := range int32(g.N()) {
+		maxDeg = max(maxDeg, g.OutDegree(u), g.InDegree(u))
+	}
+	s.KatzAlpha = 0.5 / float64(maxDeg)
 	n := int32(g.N())
 	s.Pairs = [][2]int32{{0, n - 1}, {1, n / 2}, {n / 3, 2 * n / 3}}
 	return s
@@ -221,6 +230,12 @@ func TestAgainstNetworkx(t *testing.T) {
 			closeAll(t, "closeness", Closeness(g, false, Normalized, 2), w.Closeness, 1e-12, names)
 			closeAll(t, "betweenness", Betweenness(g, BetweennessOptions{}).Scores, w.Betweenness, 1e-12, names)
 			closeAll(t, "betweenness raw", Betweenness(g, BetweennessOptions{Scale: Raw, Workers: 2}).Scores, w.BetweennessRaw, 1e-9, names)
+			kz, err := Katz(g, KatzOptions{Alpha: specs[i].KatzAlpha, MaxIter: 100000, Tol: 1e-12})
+			if err != nil {
+				t.Errorf("katz: %v", err)
+			} else {
+				closeAll(t, "katz", kz, w.Katz, 1e-9, names)
+			}
 			ev, err := Eigenvector(g, IterOptions{MaxIter: 100000, Tol: 1e-12})
 			if (err != nil) != (w.Eigenvector == nil) {
 				t.Errorf("eigenvector: err = %v, networkx converged = %v", err, w.Eigenvector != nil)

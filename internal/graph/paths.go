@@ -57,7 +57,6 @@ func bidiBFS(g *Graph, s, t int32) (Path, bool) {
 		return Path{Nodes: []int32{s}}, true
 	}
 	st := getBidi(g.N())
-	defer bidiPool.Put(st)
 	k := st.stamp
 	st.seenF[s], st.parF[s] = k, -1
 	st.seenB[t], st.parB[t] = k, -1
@@ -77,16 +76,29 @@ func bidiBFS(g *Graph, s, t int32) (Path, bool) {
 	}
 	st.ff, st.fb, st.nx = ff, fb, next
 	if meet < 0 {
+		bidiPool.Put(st)
 		return Path{}, false
 	}
-	var nodes []int32
+	// One allocation of the exact length: count both halves first.
+	nf, nb := 0, 0
 	for v := meet; v >= 0; v = st.parF[v] {
-		nodes = append(nodes, v)
+		nf++
 	}
-	slices.Reverse(nodes)
 	for v := st.parB[meet]; v >= 0; v = st.parB[v] {
-		nodes = append(nodes, v)
+		nb++
 	}
+	nodes := make([]int32, nf+nb)
+	i := nf - 1
+	for v := meet; v >= 0; v = st.parF[v] {
+		nodes[i] = v
+		i--
+	}
+	i = nf
+	for v := st.parB[meet]; v >= 0; v = st.parB[v] {
+		nodes[i] = v
+		i++
+	}
+	bidiPool.Put(st)
 	return Path{Nodes: nodes, Length: float64(len(nodes) - 1)}, true
 }
 

@@ -78,6 +78,13 @@ func (s *Server) apiHandler(rt route) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
+		if raw, ok := body.(rawBody); ok {
+			w.Header().Set("Content-Type", raw.contentType)
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			w.WriteHeader(status)
+			w.Write(raw.data)
+			return
+		}
 		s.writeJSON(w, r, status, body)
 	})
 }

@@ -57,6 +57,13 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/api/v1/redress", Action: audit.ActionRead, API: s.listRedress},
 		{Method: "POST", Pattern: "/api/v1/redress/{id}/answer", Action: audit.ActionWrite, API: s.answerRedress},
 
+		{Method: "GET", Pattern: "/api/v1/graph/neighbours/{id}", Action: audit.ActionRead, API: s.graphNeighbours},
+		{Method: "GET", Pattern: "/api/v1/graph/paths", Action: audit.ActionSearch, API: s.graphPaths},
+		{Method: "GET", Pattern: "/api/v1/graph/nexus", Action: audit.ActionSearch, API: s.graphNexus},
+		{Method: "GET", Pattern: "/api/v1/graph/centrality", Action: audit.ActionRead, API: s.graphCentrality},
+		{Method: "GET", Pattern: "/api/v1/graph/communities", Action: audit.ActionRead, API: s.graphCommunities},
+		{Method: "POST", Pattern: "/api/v1/graph/disrupt", Action: audit.ActionRead, API: s.graphDisrupt},
+		{Method: "GET", Pattern: "/api/v1/graph/export", Action: audit.ActionExport, API: s.graphExport},
 		// yente's matching API, outside /api/v1 so its clients work as they
 		// are; authenticated and audited like every API route.
 		{Method: "POST", Pattern: "/match/{dataset}", Action: audit.ActionSearch, API: s.matchYente},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/nexus-intel/nexus/internal/access"
 	"github.com/nexus-intel/nexus/internal/events"
+	"github.com/nexus-intel/nexus/internal/network"
 	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
 )
@@ -47,6 +48,8 @@ type Config struct {
 	// Screening serves /api/v1/screen, /match, clearances and monitors;
 	// nil disables them.
 	Screening *screening.Service
+	// Graph serves /api/v1/graph/...; nil disables them.
+	Graph *network.Service
 }
 
 // ImportRequest is one upload handed to Config.Import.
@@ -75,6 +78,7 @@ type Server struct {
 	maxUpload int64
 	metrics   *metrics
 	screening *screening.Service
+	graph     *network.Service
 }
 
 // New returns a server for cfg.
@@ -82,6 +86,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		store: cfg.Store, bus: cfg.Bus, importFn: cfg.Import, log: cfg.Logger, now: cfg.Now,
 		registry: cfg.Registry, version: cfg.Version, maxUpload: cfg.MaxUpload, screening: cfg.Screening,
+		graph: cfg.Graph,
 	}
 	if s.log == nil {
 		s.log = slog.Default()

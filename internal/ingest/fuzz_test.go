@@ -86,3 +86,12 @@ func BenchmarkReadOFAC2024(b *testing.B) {
 		}
 	}
 }
+
+func FuzzEdges(f *testing.F) {
+	f.Add([]byte("source,target,weight,when,kind\na,b,2,2001-05-01,Associate\nb,c,x,3,courier\n,d,1,,\n"))
+	f.Add([]byte("source,target\n\"a b\",a_b\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, "edges", t.TempDir(), "edges.csv", data, Options{Dataset: "d",
+			Edges: EdgeOptions{Weight: "weight", Time: "when", Type: "kind"}})
+	})
+}

@@ -30,6 +30,8 @@ type Options struct {
 	Schema string
 	// IDColumn is the csv column holding the record id, "id" when empty.
 	IDColumn string
+	// Edges say how to read the edges format.
+	Edges EdgeOptions
 	// Skipped is called for each bad row skipped in non-strict mode, and for
 	// notices that never abort, such as an OFAC link to an unlisted name.
 	Skipped func(p Problem)
@@ -67,10 +69,11 @@ func (p *Problem) Unwrap() error { return p.Err }
 type reader func(ctx context.Context, path string, opts Options, emit Emit) error
 
 var readers = map[string]reader{
-	"ofac": readOFAC,
-	"unsc": readUNSC,
-	"ftm":  readFTM,
-	"csv":  readCSV,
+	"ofac":  readOFAC,
+	"unsc":  readUNSC,
+	"ftm":   readFTM,
+	"csv":   readCSV,
+	"edges": readEdges,
 }
 
 // Formats returns the format names Read accepts, sorted.

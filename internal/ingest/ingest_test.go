@@ -551,7 +551,7 @@ func TestReadEmitError(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	if diff := cmp.Diff([]string{"csv", "ftm", "ofac", "unsc"}, Formats()); diff != "" {
+	if diff := cmp.Diff([]string{"csv", "edges", "ftm", "ofac", "unsc"}, Formats()); diff != "" {
 		t.Errorf("Formats (-want +got):\n%s", diff)
 	}
 	if err := Read(context.Background(), "xls", "x", Options{}, nil); err == nil {
@@ -644,5 +644,41 @@ func TestDates(t *testing.T) {
 		if diff := cmp.Diff(tt.want, dobDates(tt.in)); diff != "" {
 			t.Errorf("dobDates(%q) (-want +got):\n%s", tt.in, diff)
 		}
+	}
+}
+
+func TestReadEdges(t *testing.T) {
+	dir := t.TempDir()
+	nodes := filepath.Join(dir, "nodes.csv")
+	edges := filepath.Join(dir, "edges.csv")
+	os.WriteFile(nodes, []byte("id,label,topics,nationality,group\nMohamed Atta,Mohamed Atta,crime.terror,Egypt,AA11\nx,X,not-a-topic,,\n"), 0o644)
+	os.WriteFile(edges, []byte("from,to,w,phase,kind\nMohamed Atta,x,2,3,Family\nx,y,,2001-09,courier\nx,,1,,\n"), 0o644)
+	var got []*ftm.Entity
+	var problems []string
+	err := Read(context.Background(), "edges", edges, Options{Dataset: "k", Edges: EdgeOptions{Source: "from", Target: "to",
+		Weight: "w", Time: "phase", Type: "kind", Nodes: nodes}, Skipped: func(p Problem) { problems = append(problems, p.Error()) }},
+		func(e *ftm.Entity, _ string) error { got = append(got, e); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*ftm.Entity{}
+	for _, e := range got {
+		byID[e.ID] = e
+	}
+	atta := byID["k-Mohamed_Atta"]
+	if atta == nil || atta.First("name") != "Mohamed Atta" || atta.First("topics") != "crime.terror" || atta.First("nationality") != "eg" || atta.First("notes") != "group: AA11" {
+		t.Errorf("node with attributes: got %+v", atta)
+	}
+	fam := byID["k-link-2"]
+	if fam == nil || fam.Schema != "Family" || fam.First("person") != "k-Mohamed_Atta" || fam.First("relative") != "k-x" || fam.First("summary") != "weight 2; time 3" {
+		t.Errorf("typed link: got %+v", fam)
+	}
+	other := byID["k-link-3"]
+	if other == nil || other.Schema != "UnknownLink" || other.First("role") != "courier" || other.First("date") != "2001-09" {
+		t.Errorf("untyped link: got %+v", other)
+	}
+	want := []string{`nodes.csv:3: topics: "not-a-topic" is not an FtM topic; value dropped`, "edges.csv:4: empty to"}
+	if diff := cmp.Diff(want, problems); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nexus-intel/nexus/internal/graph"
@@ -33,10 +34,12 @@ func main() {
 		nxEdges = flag.Int("nx-edges", 100000, "edges of the graph timed against networkx")
 		nxK     = flag.Int("nx-k", 64, "betweenness pivots in the networkx comparison")
 		skipNX  = flag.Bool("no-networkx", false, "skip the networkx comparison")
-		only    = flag.String("only", "", "run only these measures of the big graph: comma-separated louvain, betweenness (build always runs)")
+		only    = flag.String("only", "", "run only these: comma-separated louvain, betweenness (of the big graph, whose build always runs), networkx (the comparison)")
 		cpuprof = flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+		pivotsF = flag.Int("pivots", 256, "betweenness pivots on the big graph (the issue's goal is for 256)")
 	)
 	flag.Parse()
+	pivots = *pivotsF
 	if *only != "" {
 		selected = map[string]bool{}
 		for _, m := range strings.Split(*only, ",") {
@@ -60,7 +63,7 @@ func main() {
 	fmt.Println("| measure | result | goal (at 1M/10M) |")
 	fmt.Println("|---|---|---|")
 	big(nodes, edges)
-	if !*skipNX && selected == nil {
+	if !*skipNX && (selected == nil || selected["networkx"]) {
 		compare(*nxNodes, *nxEdges, *nxK)
 	}
 }
@@ -230,10 +233,26 @@ func louvain(g *graph.Graph) {
 	row("Louvain", fmt.Sprintf("%s (%d communities, Q = %.3f)", dur(time.Since(t)), c.Count, c.Modularity), "≤ 60 s")
 }
 
+// pivots is the -pivots flag.
+var pivots int
+
 func betweenness(g *graph.Graph) {
-	t := time.Now()
-	bc := graph.Betweenness(g, graph.BetweennessOptions{Pivots: 256, Seed: 1, Workers: runtime.GOMAXPROCS(0)})
-	row("betweenness, 256 sampled pivots", fmt.Sprintf("%s (±%.3f per node at 95%%)", dur(time.Since(t)), bc.ErrorBound), "≤ 60 s")
+	t, cpu := time.Now(), cpuTime()
+	bc := graph.Betweenness(g, graph.BetweennessOptions{Pivots: pivots, Seed: 1, Workers: runtime.GOMAXPROCS(0)})
+	wall, used := time.Since(t), cpuTime()-cpu
+	// On a shared machine wall time depends on the neighbours; CPU time
+	// says what the work costs.
+	row(fmt.Sprintf("betweenness, %d sampled pivots", pivots), fmt.Sprintf("%s wall, %s CPU (%.2f s CPU per pivot; ±%.3f per node at 95%%)",
+		dur(wall), dur(used), used.Seconds()/float64(pivots), bc.ErrorBound), "≤ 60 s (256 pivots)")
+}
+
+// cpuTime returns the CPU time (user + system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func compare(n, e, k int) {

@@ -36,6 +36,8 @@ def one(spec):
     ev = safe(lambda: nx.eigenvector_centrality(g, max_iter=100000, tol=1e-12))
     out["eigenvector"] = vec(g, ev) if ev else None
     out["pagerank"] = vec(g, _pagerank_python(g, weight=None, tol=1e-13, max_iter=10000))
+    if spec.get("katz_alpha"):
+        out["katz"] = vec(g, nx.katz_centrality(g, alpha=spec["katz_alpha"], tol=1e-12, max_iter=100000))
     if spec["weighted"]:
         out["closeness_w"] = vec(g, nx.closeness_centrality(g, distance="weight"))
         out["betweenness_w"] = vec(g, nx.betweenness_centrality(g, weight="weight"))
