@@ -3,6 +3,7 @@ package finint
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sort"
 	"strings"
@@ -59,7 +60,6 @@ type Engine struct {
 
 	open    map[string]*alertState
 	openQ   []openRef
-	seq     int
 	changed []*alertState
 
 	ctrDay string
@@ -209,6 +209,21 @@ func (e *Engine) Flush() []Alert {
 	return out
 }
 
+// Seen primes the engine with an account last active at last, before the replayed
+// window: what the dormancy rule needs of history older than the horizon.
+func (e *Engine) Seen(account string, last time.Time) {
+	if a := e.acct(account); a != nil && last.After(a.last) {
+		a.last = last
+	}
+}
+
+// Horizon is the longest window of the rule set: the history an engine needs to replay
+// to be in the state it was in at its clock.
+func (e *Engine) Horizon() time.Duration { return e.horizon }
+
+// Now is the engine's clock: the time of the last transaction processed.
+func (e *Engine) Now() time.Time { return e.now }
+
 // Stats reports the engine's retained state: accounts known, transactions in the windows,
 // alerts open.
 func (e *Engine) Stats() (accounts, transactions, openAlerts int) {
@@ -310,9 +325,8 @@ func (e *Engine) raise(r *Rule, key, main, note string, accounts []string, txs [
 	}
 	a := e.open[key]
 	if a == nil || a.End.Before(start) {
-		e.seq++
 		a = &alertState{rule: r, key: key, main: main, txSet: map[string]bool{}}
-		a.ID = fmt.Sprintf("%s-%s-%d", r.ID, idPart(main), e.seq)
+		a.ID = alertID(r.ID, main, key, start)
 		a.Typology, a.Rule = r.Typology, r.ID
 		a.Start = start
 		e.open[key] = a
@@ -351,6 +365,18 @@ func (e *Engine) raise(r *Rule, key, main, note string, accounts []string, txs [
 	if !slices.Contains(e.changed, a) {
 		e.changed = append(e.changed, a)
 	}
+}
+
+// alertID names a pattern instance by its rule, its main account, its key and the time
+// of its first evidence, so replaying the same transactions (a restart that rebuilds the
+// engine from the store, or `tx detect` over stored history) gives the same ids, and a
+// stored alert is updated rather than duplicated.
+func alertID(rule, main, key string, start time.Time) string {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	h.Write([]byte{0})
+	h.Write([]byte(start.UTC().Format(time.RFC3339Nano)))
+	return fmt.Sprintf("%s-%s-%012x", rule, idPart(main), h.Sum64()&0xffffffffffff)
 }
 
 func idPart(s string) string {
