@@ -567,3 +567,16 @@ func (s *Store) SetTxAlertStatus(ctx context.Context, v access.Viewer, id, statu
 	}
 	return s.TxAlert(ctx, v, id)
 }
+
+// TxLatest returns the time of a dataset's latest stored transaction, zero
+// when it has none.
+func (s *Store) TxLatest(ctx context.Context, dataset string) (time.Time, error) {
+	var ts sql.NullString
+	err := s.read(ctx, func(t txn) error {
+		return t.queryRow(ctx, "SELECT MAX(ts) FROM transactions WHERE dataset = ?", dataset).Scan(&ts)
+	})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("latest transaction of %s: %w", dataset, err)
+	}
+	return parseTime(ts.String)
+}
