@@ -51,6 +51,7 @@ func commands() []command {
 		{"migrate", "apply database migrations", cmdMigrate},
 		{"audit", "verify or export the audit log", cmdAudit},
 		{"graph", "link analysis on an edge list: centrality, disrupt", cmdGraph},
+		{"tx", "transactions: import (evaluated as they arrive), alerts, detect, link accounts", cmdTx},
 		{"user", "manage agencies, users and API tokens", cmdUser},
 		{"version", "print the version", cmdVersion},
 	}

@@ -1,0 +1,294 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/nexus-intel/nexus"
+	"github.com/nexus-intel/nexus/internal/access"
+	"github.com/nexus-intel/nexus/internal/audit"
+	"github.com/nexus-intel/nexus/internal/finint"
+	"github.com/nexus-intel/nexus/internal/finint/feed"
+	"github.com/nexus-intel/nexus/internal/store"
+)
+
+// defaultTxDataset is where transactions go when --dataset is not given.
+const defaultTxDataset = "transactions"
+
+// cmdTx is financial intelligence over stored transactions:
+//
+//	nexus tx import --format amlsim|amlsim-v2|csv [--dataset D] [--rules FILE] PATH
+//	nexus tx alerts [--dataset D] [--typology T] [--status S] [--limit N]
+//	nexus tx detect [--dataset D] [--typology T]… [--rules FILE] --out alerts.jsonl
+//	nexus tx link --dataset D --account A [--entity E] [--holder H]
+func cmdTx(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: nexus tx import|alerts|detect|link [flags]  (nexus tx <sub> -h for flags)")
+		return exitError(2)
+	}
+	switch args[0] {
+	case "import":
+		return cmdTxImport(ctx, e, args[1:])
+	case "alerts":
+		return cmdTxAlerts(ctx, e, args[1:])
+	case "detect":
+		return cmdTxDetect(ctx, e, args[1:])
+	case "link":
+		return cmdTxLink(ctx, e, args[1:])
+	}
+	return fmt.Errorf("tx: unknown subcommand %q (want import, alerts, detect or link)", args[0])
+}
+
+// loadRules reads a rule file, or finint.DefaultRules when path is empty.
+func loadRules(path string) ([]finint.Rule, error) {
+	body := []byte(finint.DefaultRules)
+	if path != "" {
+		var err error
+		if body, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("--rules: %w", err)
+		}
+	}
+	rs, err := finint.ParseRules(body)
+	if err != nil {
+		return nil, nexus.Errorf(nexus.EINVALID, "rules %s: %v", path, err)
+	}
+	return rs.Rules, nil
+}
+
+// ensureTxDataset creates a transaction dataset on first use: class case,
+// owned and marked by the given agency.
+func ensureTxDataset(ctx context.Context, st *store.Store, name, owner string) error {
+	if _, err := st.GetDataset(ctx, name); err == nil {
+		return nil
+	} else if nexus.ErrorCode(err) != nexus.ENOTFOUND {
+		return err
+	}
+	if owner == "" {
+		return nexus.Errorf(nexus.EINVALID, "dataset %s does not exist: give --owner AGENCY to create it", name)
+	}
+	return st.PutDataset(ctx, store.Dataset{Name: name, Title: "Transactions " + name, Class: store.ClassCase, Owner: owner,
+		DefaultMarking: access.Marking{Classification: access.CUI, Originator: owner}})
+}
+
+func cmdTxImport(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("tx import")
+	var (
+		format  = fs.String("format", "csv", "input format: "+strings.Join(finint.Formats, ", "))
+		dataset = fs.String("dataset", defaultTxDataset, "dataset the transactions belong to")
+		owner   = fs.String("owner", "local", "owning agency of a new dataset (its transactions are CUI, originator this agency)")
+		rules   = fs.String("rules", "", "typology rule file (JSON; default: the built-in US rules)")
+		asJSON  = fs.Bool("json", false, "print the result as JSON")
+		as      = fs.String("as", "", "act as this Nexus user (default: the system, audited under your OS user)")
+	)
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("usage: nexus tx import --format %s [--dataset D] PATH", strings.Join(finint.Formats, "|"))
+	}
+	if !slices.Contains(finint.Formats, *format) {
+		return nexus.Errorf(nexus.EINVALID, "--format %q: want one of %s", *format, strings.Join(finint.Formats, ", "))
+	}
+	rs, err := loadRules(*rules)
+	if err != nil {
+		return err
+	}
+	path := fs.Arg(0)
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("tx import: %w", err)
+	}
+	defer f.Close()
+	st, v, err := e.openStoreAs(ctx, *as)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := ensureTxDataset(ctx, st, *dataset, *owner); err != nil {
+		return err
+	}
+	bus, err := e.openBus(ctx)
+	if err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
+	defer bus.Close()
+	fd, err := feed.New(feed.Config{Store: st, Rules: rs, Designated: feed.DesignatedHolders(st), Publish: bus.Publish, Logger: e.logger()})
+	if err != nil {
+		return err
+	}
+	res, err := fd.Import(ctx, *dataset, feed.ReadSource(bufio.NewReaderSize(f, 1<<20), *format, filepath.Base(path)))
+	if rerr := record(ctx, st, v, audit.ActionImport, fmt.Sprintf("transactions dataset:%s file:%s format:%s", *dataset, path, *format), err); rerr != nil {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(res)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d transactions over %d accounts stored; %d alerts raised, %d updated\n",
+		res.Dataset, res.Transactions, res.Accounts, res.AlertsRaised, res.AlertsUpdated)
+	return nil
+}
+
+func cmdTxAlerts(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("tx alerts")
+	var (
+		dataset  = fs.String("dataset", "", "only this dataset's alerts")
+		typology = fs.String("typology", "", "only this typology: "+strings.Join(finint.Typologies, ", "))
+		status   = fs.String("status", "", "only alerts in this status: open, escalated, closed")
+		limit    = fs.Int("limit", 0, "at most this many (0: all)")
+		asJSON   = fs.Bool("json", false, "print one JSON alert per line")
+		as       = fs.String("as", "", "list as this Nexus user (default: the system, audited under your OS user)")
+	)
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	st, v, err := e.openStoreAs(ctx, *as)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	as2, total, err := st.TxAlerts(ctx, v, store.TxAlertQuery{Dataset: *dataset, Typology: *typology, Status: *status, Limit: *limit})
+	if rerr := record(ctx, st, v, audit.ActionRead, fmt.Sprintf("tx alerts dataset:%s typology:%s status:%s count:%d", *dataset, *typology, *status, len(as2)), err); rerr != nil {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(e.stdout)
+	for _, a := range as2 {
+		if *asJSON {
+			if err := enc.Encode(a); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s\t%s\t%.2f\t%s\t%s\n", a.ID, a.Typology, a.Score, a.Status, a.Explanation)
+	}
+	if !*asJSON {
+		fmt.Fprintf(e.stdout, "%d alerts\n", total)
+	}
+	return nil
+}
+
+// detectLine is one line of `tx detect --out` (a contract other tools read).
+type detectLine struct {
+	ID           string   `json:"id"`
+	Typology     string   `json:"typology"`
+	Accounts     []string `json:"accounts"`
+	Transactions []string `json:"transactions"`
+	Score        float64  `json:"score"`
+	Explanation  string   `json:"explanation"`
+}
+
+func cmdTxDetect(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("tx detect")
+	var (
+		dataset = fs.String("dataset", defaultTxDataset, "dataset whose stored history to evaluate")
+		rules   = fs.String("rules", "", "typology rule file (JSON; default: the built-in US rules)")
+		out     = fs.String("out", "-", "where to write one JSON alert per line (- for stdout)")
+		as      = fs.String("as", "", "act as this Nexus user (default: the system, audited under your OS user)")
+		typos   stringList
+	)
+	fs.Var(&typos, "typology", "only this typology (repeatable): "+strings.Join(finint.Typologies, ", "))
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	rs, err := loadRules(*rules)
+	if err != nil {
+		return err
+	}
+	st, v, err := e.openStoreAs(ctx, *as)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := st.GetDataset(ctx, *dataset)
+	if err != nil {
+		return err
+	}
+	// Detection reads every transaction of the dataset: the viewer must be
+	// able to see them, so a hidden record cannot shape what is reported.
+	if !access.CanSee(v, d.DefaultMarking) {
+		err := nexus.Errorf(nexus.EFORBIDDEN, "dataset %s: you may not see its transactions", *dataset)
+		if rerr := record(ctx, st, v, audit.ActionExport, "tx detect dataset:"+*dataset, err); rerr != nil {
+			return rerr
+		}
+		return err
+	}
+	fd, err := feed.New(feed.Config{Store: st, Rules: rs, Designated: feed.DesignatedHolders(st), Logger: e.logger()})
+	if err != nil {
+		return err
+	}
+	alerts, err := fd.Detect(ctx, *dataset, typos)
+	if rerr := record(ctx, st, v, audit.ActionExport, fmt.Sprintf("tx detect dataset:%s typologies:%s alerts:%d out:%s", *dataset, typos.String(), len(alerts), *out), err); rerr != nil {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	var w io.Writer = e.stdout
+	if *out != "-" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return fmt.Errorf("tx detect: %w", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	for _, a := range alerts {
+		if err := enc.Encode(detectLine{ID: a.ID, Typology: a.Typology, Accounts: a.Accounts, Transactions: a.Transactions,
+			Score: a.Score, Explanation: a.Explanation}); err != nil {
+			return err
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if *out != "-" {
+		fmt.Fprintf(e.stderr, "%d alerts written to %s\n", len(alerts), *out)
+	}
+	return nil
+}
+
+func cmdTxLink(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("tx link")
+	var (
+		dataset = fs.String("dataset", defaultTxDataset, "dataset of the account")
+		account = fs.String("account", "", "account id as the transactions name it (required)")
+		entity  = fs.String("entity", "", "id of the FtM BankAccount / CryptoWallet entity describing the account")
+		holder  = fs.String("holder", "", "id of the FtM entity holding the account")
+		as      = fs.String("as", "", "act as this Nexus user (default: the system, audited under your OS user)")
+	)
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if *account == "" || (*entity == "" && *holder == "") {
+		return errors.New("usage: nexus tx link --dataset D --account A [--entity E] [--holder H]")
+	}
+	st, v, err := e.openStoreAs(ctx, *as)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	err = st.LinkAccount(ctx, store.TxAccount{Dataset: *dataset, ID: *account, EntityID: *entity, HolderID: *holder})
+	if rerr := record(ctx, st, v, audit.ActionWrite, fmt.Sprintf("tx link dataset:%s account:%s entity:%s holder:%s", *dataset, *account, *entity, *holder), err); rerr != nil {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "account %s/%s linked\n", *dataset, *account)
+	return nil
+}
