@@ -18,6 +18,7 @@ import (
 
 	"github.com/nexus-intel/nexus/internal/access"
 	"github.com/nexus-intel/nexus/internal/events"
+	"github.com/nexus-intel/nexus/internal/finint/feed"
 	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
 )
@@ -47,6 +48,9 @@ type Config struct {
 	// Screening serves /api/v1/screen, /match, clearances and monitors;
 	// nil disables them.
 	Screening *screening.Service
+	// Transactions evaluates and stores POST /api/v1/transactions; nil
+	// disables it.
+	Transactions *feed.Feed
 }
 
 // ImportRequest is one upload handed to Config.Import.
@@ -75,13 +79,14 @@ type Server struct {
 	maxUpload int64
 	metrics   *metrics
 	screening *screening.Service
+	feed      *feed.Feed
 }
 
 // New returns a server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{
 		store: cfg.Store, bus: cfg.Bus, importFn: cfg.Import, log: cfg.Logger, now: cfg.Now,
-		registry: cfg.Registry, version: cfg.Version, maxUpload: cfg.MaxUpload, screening: cfg.Screening,
+		registry: cfg.Registry, version: cfg.Version, maxUpload: cfg.MaxUpload, screening: cfg.Screening, feed: cfg.Transactions,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
