@@ -27,8 +27,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		noStarter = fs.Bool("no-starter", false, "do not load the embedded starter lists into an empty database")
 		updateIvl = fs.Duration("lists-update-interval", 0, "fetch the official lists this often (e.g. 24h); 0 disables")
 		listsBase = fs.String("lists-base-url", "", "fetch list files from this URL prefix instead of the publishers'")
+		txRules   = fs.String("tx-rules", "", "typology rule file for transactions (JSON; default: the built-in US rules)")
 	)
 	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	rules, err := loadRules(*txRules)
+	if err != nil {
 		return err
 	}
 	logger := e.logger()
@@ -74,10 +79,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stopScreening()
+	txFeed, stopTxFeed, err := startTxFeed(jobCtx, st, bus, rules, logger)
+	if err != nil {
+		return err
+	}
+	defer stopTxFeed()
 
 	reg := prometheus.NewRegistry() // httpapi registers its own and the Go/process collectors
 	api := httpapi.New(httpapi.Config{
-		Store: st, Bus: bus, Logger: logger, Now: time.Now, Registry: reg, Version: version, Screening: svc,
+		Store: st, Bus: bus, Logger: logger, Now: time.Now, Registry: reg, Version: version, Screening: svc, Transactions: txFeed,
 		Import: func(ctx context.Context, req httpapi.ImportRequest) (store.Delta, error) {
 			return im.run(ctx, importJob{Viewer: req.Viewer, Source: "api", Dataset: store.Dataset{Name: req.Dataset},
 				Format: req.Format, Path: req.Path, Strict: req.Strict, Map: req.Map, Note: "api upload",

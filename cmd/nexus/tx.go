@@ -64,7 +64,7 @@ func loadRules(path string) ([]finint.Rule, error) {
 }
 
 // ensureTxDataset creates a transaction dataset on first use: class case,
-// owned and marked by the given agency.
+// owned by the given agency and by default visible to it alone.
 func ensureTxDataset(ctx context.Context, st *store.Store, name, owner string) error {
 	if _, err := st.GetDataset(ctx, name); err == nil {
 		return nil
@@ -74,8 +74,7 @@ func ensureTxDataset(ctx context.Context, st *store.Store, name, owner string) e
 	if owner == "" {
 		return nexus.Errorf(nexus.EINVALID, "dataset %s does not exist: give --owner AGENCY to create it", name)
 	}
-	return st.PutDataset(ctx, store.Dataset{Name: name, Title: "Transactions " + name, Class: store.ClassCase, Owner: owner,
-		DefaultMarking: access.Marking{Classification: access.CUI, Originator: owner}})
+	return st.PutDataset(ctx, store.Dataset{Name: name, Title: "Transactions " + name, Class: store.ClassCase, Owner: owner})
 }
 
 func cmdTxImport(ctx context.Context, e *env, args []string) error {
@@ -83,7 +82,7 @@ func cmdTxImport(ctx context.Context, e *env, args []string) error {
 	var (
 		format  = fs.String("format", "csv", "input format: "+strings.Join(finint.Formats, ", "))
 		dataset = fs.String("dataset", defaultTxDataset, "dataset the transactions belong to")
-		owner   = fs.String("owner", "local", "owning agency of a new dataset (its transactions are CUI, originator this agency)")
+		owner   = fs.String("owner", "local", "owning agency of a new dataset (its transactions are visible to this agency alone)")
 		rules   = fs.String("rules", "", "typology rule file (JSON; default: the built-in US rules)")
 		asJSON  = fs.Bool("json", false, "print the result as JSON")
 		as      = fs.String("as", "", "act as this Nexus user (default: the system, audited under your OS user)")
