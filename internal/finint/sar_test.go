@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +36,7 @@ func xmllintValid(t *testing.T, xsd string, doc []byte) {
 var testFiler = Institution{Name: "First Test Bank, N.A.", EIN: "12-3456789", TCC: "PTCC1234", Regulator: "4",
 	Street: "1 Main Street", City: "Laredo", State: "TX", ZIP: "78040", Phone: "(956) 555-0100", Contact: "BSA Officer"}
 
-// alertFrom runs rules over csv transactions and returns the final alerts.
+// alertsFrom runs rules over csv transactions and returns the final alerts.
 func alertsFrom(t *testing.T, rules, csv string, designated ...string) []Alert {
 	t.Helper()
 	rs, err := ParseRules([]byte(rules))
@@ -56,10 +57,14 @@ func alertsFrom(t *testing.T, rules, csv string, designated ...string) []Alert {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var out []Alert
 	for _, a := range e.Flush() {
+		final[a.ID] = a
+	}
+	var out []Alert
+	for _, a := range final {
 		out = append(out, a)
 	}
+	slices.SortFunc(out, func(a, b Alert) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
 
@@ -126,5 +131,42 @@ func TestSARDraftValidates(t *testing.T) {
 	ctr := Alert{ID: "ctr-1", Typology: CTR}
 	if _, err := DraftSAR(ctr, testFiler, nil, now); err == nil {
 		t.Error("a CTR alert drafted as a SAR")
+	}
+}
+
+func TestCTRDraftValidates(t *testing.T) {
+	csv := "id,timestamp,from_account,to_account,amount,currency,type,location,conductor\n" +
+		"c1,2024-03-01T09:00:00Z,,ACC-1,6000,USD,cash_deposit,branch-1,Ann\n" +
+		"c2,2024-03-01T15:00:00Z,,ACC-2,5500,USD,cash_deposit,branch-2,Ann\n" +
+		"w1,2024-03-02T10:00:00Z,ACC-3,,12000,USD,cash_withdrawal,branch-1,\n"
+	alerts := alertsFrom(t, `{"rules": [{"typology": "ctr", "threshold": "10000"}]}`, csv)
+	if len(alerts) != 2 {
+		t.Fatalf("got %d CTR alerts, want 2", len(alerts))
+	}
+	now := time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)
+	for _, a := range alerts {
+		d, err := DraftCTR(a, testFiler, map[bool]string{true: "Ann Example", false: ""}[len(a.Accounts) == 2], now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := d.XML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		xmllintValid(t, "EFL_CTRXBatchSchema.xsd", doc)
+		s := string(doc)
+		if d.CashIn {
+			for _, want := range []string{"<TotalCashInReceiveAmountText>11500</TotalCashInReceiveAmountText>", "<AggregateTransactionIndicator>Y</AggregateTransactionIndicator>",
+				"<TransactionDateText>20240301</TransactionDateText>", "<AccountNumberText>ACC-2</AccountNumberText>", "<RawEntityIndividualLastName>Ann Example</RawEntityIndividualLastName>"} {
+				if !strings.Contains(s, want) {
+					t.Errorf("cash-in CTR lacks %q", want)
+				}
+			}
+		} else if !strings.Contains(s, "<TotalCashOutAmountText>12000</TotalCashOutAmountText>") || !strings.Contains(s, "<EntityLastNameUnknownIndicator>Y</EntityLastNameUnknownIndicator>") {
+			t.Errorf("cash-out CTR:\n%s", s)
+		}
+	}
+	if _, err := DraftCTR(Alert{ID: "x", Typology: FanIn}, testFiler, "", now); err == nil {
+		t.Error("a fan-in alert drafted as a CTR")
 	}
 }
