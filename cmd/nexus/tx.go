@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/nexus-intel/nexus"
 	"github.com/nexus-intel/nexus/internal/access"
@@ -29,9 +30,10 @@ const defaultTxDataset = "transactions"
 //	nexus tx alerts [--dataset D] [--typology T] [--status S] [--limit N]
 //	nexus tx detect [--dataset D] [--typology T]… [--rules FILE] --out alerts.jsonl
 //	nexus tx link --dataset D --account A [--entity E] [--holder H]
+//	nexus tx report --alert ID --filer filer.json [--draft draft.json | --json] [--out report.xml]
 func cmdTx(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: nexus tx import|alerts|detect|link [flags]  (nexus tx <sub> -h for flags)")
+		fmt.Fprintln(e.stderr, "usage: nexus tx import|alerts|detect|link|report [flags]  (nexus tx <sub> -h for flags)")
 		return exitError(2)
 	}
 	switch args[0] {
@@ -43,8 +45,10 @@ func cmdTx(ctx context.Context, e *env, args []string) error {
 		return cmdTxDetect(ctx, e, args[1:])
 	case "link":
 		return cmdTxLink(ctx, e, args[1:])
+	case "report":
+		return cmdTxReport(ctx, e, args[1:])
 	}
-	return fmt.Errorf("tx: unknown subcommand %q (want import, alerts, detect or link)", args[0])
+	return fmt.Errorf("tx: unknown subcommand %q (want import, alerts, detect, link or report)", args[0])
 }
 
 // loadRules reads a rule file, or finint.DefaultRules when path is empty.
@@ -290,4 +294,145 @@ func cmdTxLink(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "account %s/%s linked\n", *dataset, *account)
 	return nil
+}
+
+// cmdTxReport drafts the FinCEN report for an alert: a SAR, or a CTR for a
+// ctr alert. With --json it prints the draft for an analyst to edit (the
+// narrative above all); with --draft it exports an edited draft. Subjects
+// are named from the holders linked to the alert's accounts.
+func cmdTxReport(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("tx report")
+	var (
+		alertID = fs.String("alert", "", "typology alert id (required)")
+		filerF  = fs.String("filer", "", "JSON file describing the filing institution (name, ein, tcc, regulator, street, city, state, zip, phone, contact)")
+		draftF  = fs.String("draft", "", "export this edited draft (JSON from --json) instead of drafting from the alert")
+		asJSON  = fs.Bool("json", false, "print the draft as JSON for editing instead of FinCEN XML")
+		out     = fs.String("out", "-", "where to write the report (- for stdout)")
+		as      = fs.String("as", "", "act as this Nexus user (default: the system, audited under your OS user)")
+	)
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if *alertID == "" {
+		return errors.New("usage: nexus tx report --alert ID --filer filer.json [--json | --draft draft.json] [--out FILE]")
+	}
+	st, v, err := e.openStoreAs(ctx, *as)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	doc, kind, err := txReport(ctx, st, v, *alertID, *filerF, *draftF, *asJSON)
+	if rerr := record(ctx, st, v, audit.ActionExport, fmt.Sprintf("tx report alert:%s kind:%s json:%t", *alertID, kind, *asJSON), err); rerr != nil {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	if *out == "-" {
+		_, err = e.stdout.Write(doc)
+		return err
+	}
+	return os.WriteFile(*out, doc, 0o600)
+}
+
+func txReport(ctx context.Context, st *store.Store, v access.Viewer, id, filerPath, draftPath string, asJSON bool) ([]byte, string, error) {
+	a, err := st.TxAlert(ctx, v, id)
+	if err != nil {
+		return nil, "", err
+	}
+	kind := "sar"
+	if a.Typology == finint.CTR {
+		kind = "ctr"
+	}
+	readJSON := func(path string, into any) error {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b, into); err != nil {
+			return nexus.Errorf(nexus.EINVALID, "%s: %v", path, err)
+		}
+		return nil
+	}
+	if draftPath != "" {
+		if kind == "ctr" {
+			var d finint.CTRDraft
+			if err := readJSON(draftPath, &d); err != nil {
+				return nil, kind, err
+			}
+			doc, err := d.XML()
+			return doc, kind, err
+		}
+		var d finint.SARDraft
+		if err := readJSON(draftPath, &d); err != nil {
+			return nil, kind, err
+		}
+		doc, err := d.XML()
+		return doc, kind, err
+	}
+	if filerPath == "" {
+		return nil, kind, nexus.Errorf(nexus.EINVALID, "--filer is required to draft a report")
+	}
+	var filer finint.Institution
+	if err := readJSON(filerPath, &filer); err != nil {
+		return nil, kind, err
+	}
+	holders, err := holderNames(ctx, st, v, a.Dataset)
+	if err != nil {
+		return nil, kind, err
+	}
+	var draft interface{ XML() ([]byte, error) }
+	if kind == "ctr" {
+		person := ""
+		if len(a.Accounts) > 0 {
+			person = holders[a.Accounts[0]]
+		}
+		d, err := finint.DraftCTR(a.Alert, filer, person, time.Now())
+		if err != nil {
+			return nil, kind, err
+		}
+		draft = d
+	} else {
+		d, err := finint.DraftSAR(a.Alert, filer, holders, time.Now())
+		if err != nil {
+			return nil, kind, err
+		}
+		draft = d
+	}
+	if asJSON {
+		b, err := json.MarshalIndent(draft, "", "  ")
+		return append(b, '\n'), kind, err
+	}
+	doc, err := draft.XML()
+	return doc, kind, err
+}
+
+// holderNames names the holders of a dataset's linked accounts from the
+// entities v may see; an account whose holder v may not see stays unnamed.
+func holderNames(ctx context.Context, st *store.Store, v access.Viewer, dataset string) (map[string]string, error) {
+	accs, err := st.TxAccounts(ctx, dataset, true)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, a := range accs {
+		if a.HolderID != "" {
+			ids = append(ids, a.HolderID)
+		}
+	}
+	es, err := st.EntitiesByID(ctx, v, ids)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, e := range es {
+		names[e.ID] = e.First("name")
+	}
+	out := map[string]string{}
+	for _, a := range accs {
+		if n := names[a.HolderID]; n != "" {
+			out[a.ID] = n
+		}
+	}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -91,4 +92,71 @@ func readJSONL(t *testing.T, path string) []map[string]any {
 		out = append(out, m)
 	}
 	return out
+}
+
+const fincenXSD = "../../../shared/data/transactions/fincen-bsa-xml-samples"
+
+func xmllint(t *testing.T, xsd, path string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(fincenXSD, xsd)); err != nil {
+		t.Skip("shared data not present:", err)
+	}
+	if _, err := exec.LookPath("xmllint"); err != nil {
+		t.Fatal("xmllint not found: install libxml2-utils (.ci/run does)")
+	}
+	if out, err := exec.Command("xmllint", "--noout", "--schema", filepath.Join(fincenXSD, xsd), path).CombinedOutput(); err != nil {
+		t.Fatalf("xmllint %s: %v\n%s", path, err, out)
+	}
+}
+
+// TestTxReport drafts a SAR for a structuring alert, edits its narrative as
+// an analyst would, exports it, and drafts a CTR: both validate against
+// FinCEN's schemas.
+func TestTxReport(t *testing.T) {
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "feed.csv")
+	os.WriteFile(csvPath, []byte("id,timestamp,from_account,to_account,amount,currency,type,location,conductor\n"+
+		"d1,2024-03-01T09:00:00Z,,ACC1,9500,USD,cash_deposit,branch-1,Ann\n"+
+		"d2,2024-03-01T14:00:00Z,,ACC1,9400,USD,cash_deposit,branch-2,Ann\n"+
+		"d3,2024-03-02T09:00:00Z,,ACC1,9700,USD,cash_deposit,branch-3,Ann\n"), 0o600)
+	filer := filepath.Join(dir, "filer.json")
+	os.WriteFile(filer, []byte(`{"name":"First Test Bank","ein":"12-3456789","tcc":"PTCC1234","regulator":"4","street":"1 Main St",
+		"city":"Laredo","state":"TX","zip":"78040","phone":"9565550100","contact":"BSA Officer"}`), 0o600)
+	nexusCmd(t, dir, false, "tx", "import", "--dataset", "bank_a", csvPath)
+	out, _ := nexusCmd(t, dir, false, "tx", "alerts", "--dataset", "bank_a", "--json")
+	ids := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var a struct{ ID, Typology string }
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatal(err)
+		}
+		ids[a.Typology] = a.ID
+	}
+	if ids["structuring"] == "" || ids["ctr"] == "" {
+		t.Fatalf("alerts: %v, want structuring and ctr", ids)
+	}
+	draft, _ := nexusCmd(t, dir, false, "tx", "report", "--alert", ids["structuring"], "--filer", filer, "--json")
+	var d map[string]any
+	if err := json.Unmarshal([]byte(draft), &d); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := d["narrative"].(string); !strings.Contains(n, "WHY: cash kept just under") {
+		t.Errorf("draft narrative: %q", n)
+	}
+	d["narrative"] = "Edited by the analyst: Ann deposited $28,600 in three cash deposits under $10,000 over two days."
+	b, _ := json.Marshal(d)
+	edited := filepath.Join(dir, "draft.json")
+	os.WriteFile(edited, b, 0o600)
+	sar := filepath.Join(dir, "sar.xml")
+	nexusCmd(t, dir, false, "tx", "report", "--alert", ids["structuring"], "--draft", edited, "--out", sar)
+	xmllint(t, "EFL_SARXBatchSchema.xsd", sar)
+	if body, _ := os.ReadFile(sar); !strings.Contains(string(body), "Edited by the analyst") {
+		t.Error("exported SAR lacks the edited narrative")
+	}
+	ctr := filepath.Join(dir, "ctr.xml")
+	nexusCmd(t, dir, false, "tx", "report", "--alert", ids["ctr"], "--filer", filer, "--out", ctr)
+	xmllint(t, "EFL_CTRXBatchSchema.xsd", ctr)
+	if body, _ := os.ReadFile(ctr); !strings.Contains(string(body), "<TotalCashInReceiveAmountText>18900</TotalCashInReceiveAmountText>") {
+		t.Errorf("CTR: %s", body)
+	}
 }
