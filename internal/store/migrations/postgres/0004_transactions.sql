@@ -17,8 +17,9 @@ CREATE INDEX tx_accounts_holder ON tx_accounts (holder_id) WHERE holder_id <> ''
 
 -- Transactions are many: their own table, partitioned by month of ts. The
 -- store creates a month's partition (transactions_YYYYMM) before its first
--- row; the key must hold the partition column, so an id is unique per
--- dataset and time.
+-- row. The key leads with the time, so a time-ordered feed appends to the
+-- index, and an id is unique per dataset and time (a feed arrives in time
+-- order, so an older repeat is refused before it gets here).
 CREATE TABLE transactions (
 	dataset      TEXT NOT NULL,
 	id           TEXT NOT NULL,
@@ -31,9 +32,8 @@ CREATE TABLE transactions (
 	location     TEXT NOT NULL DEFAULT '',
 	conductor    TEXT NOT NULL DEFAULT '',
 	marking_id   BIGINT NOT NULL,
-	PRIMARY KEY (dataset, id, ts)
+	PRIMARY KEY (dataset, ts, id)
 ) PARTITION BY RANGE (ts);
-CREATE INDEX transactions_ts ON transactions (dataset, ts);
 
 -- One alert per pattern instance (the engine's stable id), updated as the
 -- pattern grows. body is the engine's alert with its evidence, as JSON.

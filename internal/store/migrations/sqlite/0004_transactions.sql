@@ -16,7 +16,10 @@ CREATE TABLE tx_accounts (
 CREATE INDEX tx_accounts_holder ON tx_accounts (holder_id) WHERE holder_id <> '';
 
 -- Transactions are many: their own table, not FtM Payment entities. The
--- marking is the importing dataset's.
+-- marking is the importing dataset's. The key leads with the time, so a
+-- time-ordered feed appends to the B-tree, and an id is unique per dataset
+-- and time (a feed arrives in time order, so an older repeat is refused
+-- before it gets here).
 CREATE TABLE transactions (
 	dataset      TEXT NOT NULL,
 	id           TEXT NOT NULL,
@@ -29,9 +32,8 @@ CREATE TABLE transactions (
 	location     TEXT NOT NULL DEFAULT '',
 	conductor    TEXT NOT NULL DEFAULT '',
 	marking_id   INTEGER NOT NULL,
-	PRIMARY KEY (dataset, id)
+	PRIMARY KEY (dataset, ts, id)
 ) WITHOUT ROWID;
-CREATE INDEX transactions_ts ON transactions (dataset, ts);
 
 -- One alert per pattern instance (the engine's stable id), updated as the
 -- pattern grows. body is the engine's alert with its evidence, as JSON.
