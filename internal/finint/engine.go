@@ -54,7 +54,7 @@ type Engine struct {
 	designated map[string]bool
 	horizon    time.Duration
 	accounts   map[string]*account
-	queue      []*Transaction
+	queue      []queued
 	head       int
 	now        time.Time
 
@@ -68,6 +68,13 @@ type Engine struct {
 	// Budget caps the edges one graph search (cycle, exposure) may expand per transaction,
 	// which bounds the latency of a decision on dense hubs.
 	Budget int
+}
+
+// queued is a transaction in the windows with its accounts, so eviction
+// needs no map lookups.
+type queued struct {
+	tx       *Transaction
+	from, to *account
 }
 
 type account struct {
@@ -164,7 +171,7 @@ func (e *Engine) Process(tx Transaction) ([]Alert, error) {
 		to.last = tx.Time
 	}
 	if from != nil || to != nil {
-		e.queue = append(e.queue, t)
+		e.queue = append(e.queue, queued{t, from, to})
 	}
 	for i := range e.rules {
 		r := &e.rules[i]
@@ -246,17 +253,18 @@ func (e *Engine) acct(id string) *account {
 // forgets open alerts that can no longer grow.
 func (e *Engine) evict() {
 	cut := e.now.Add(-e.horizon)
-	for e.head < len(e.queue) && e.queue[e.head].Time.Before(cut) {
-		t := e.queue[e.head]
-		e.queue[e.head] = nil
+	for e.head < len(e.queue) && e.queue[e.head].tx.Time.Before(cut) {
+		q := e.queue[e.head]
+		t := q.tx
+		e.queue[e.head] = queued{}
 		e.head++
-		if a := e.accounts[t.From]; a != nil && len(a.out) > 0 && a.out[0] == t {
+		if a := q.from; a != nil && len(a.out) > 0 && a.out[0] == t {
 			a.out = a.out[1:]
 			if len(a.out) == 0 {
 				a.out = nil
 			}
 		}
-		if a := e.accounts[t.To]; a != nil && len(a.in) > 0 && a.in[0] == t {
+		if a := q.to; a != nil && len(a.in) > 0 && a.in[0] == t {
 			a.in = a.in[1:]
 			if len(a.in) == 0 {
 				a.in = nil
@@ -264,7 +272,7 @@ func (e *Engine) evict() {
 		}
 	}
 	if e.head > 1024 && e.head > len(e.queue)/2 {
-		e.queue = append([]*Transaction(nil), e.queue[e.head:]...)
+		e.queue = append([]queued(nil), e.queue[e.head:]...)
 		e.head = 0
 	}
 	n := 0
