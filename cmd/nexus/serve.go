@@ -14,6 +14,7 @@ import (
 
 	"github.com/nexus-intel/nexus/internal/access"
 	"github.com/nexus-intel/nexus/internal/audit"
+	"github.com/nexus-intel/nexus/internal/finint/feed"
 	"github.com/nexus-intel/nexus/internal/httpapi"
 	"github.com/nexus-intel/nexus/internal/ingest"
 	"github.com/nexus-intel/nexus/internal/starter"
@@ -28,6 +29,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		updateIvl = fs.Duration("lists-update-interval", 0, "fetch the official lists this often (e.g. 24h); 0 disables")
 		listsBase = fs.String("lists-base-url", "", "fetch list files from this URL prefix instead of the publishers'")
 		txRules   = fs.String("tx-rules", "", "typology rule file for transactions (JSON; default: the built-in US rules)")
+		exposure  = fs.Float64("exposure-threshold", feed.DefaultExposureThreshold, "screening score at which an account holder counts as a listed party (exposure typology)")
 	)
 	if err := e.parse(fs, args); err != nil {
 		return err
@@ -79,7 +81,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stopScreening()
-	txFeed, stopTxFeed, err := startTxFeed(jobCtx, st, bus, rules, logger)
+	txFeed, stopTxFeed, err := startTxFeed(jobCtx, st, bus, svc, rules, *exposure, logger)
 	if err != nil {
 		return err
 	}

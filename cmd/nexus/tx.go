@@ -18,6 +18,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/audit"
 	"github.com/nexus-intel/nexus/internal/finint"
 	"github.com/nexus-intel/nexus/internal/finint/feed"
+	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
 )
 
@@ -88,6 +89,8 @@ func cmdTxImport(ctx context.Context, e *env, args []string) error {
 		dataset = fs.String("dataset", defaultTxDataset, "dataset the transactions belong to")
 		owner   = fs.String("owner", "local", "owning agency of a new dataset (its transactions are visible to this agency alone)")
 		rules   = fs.String("rules", "", "typology rule file (JSON; default: the built-in US rules)")
+		screenH = fs.Bool("screen", false, "screen linked account holders against the lists for the exposure typology (builds the screening index first; without it only holders that are list entries count)")
+		expThr  = fs.Float64("exposure-threshold", feed.DefaultExposureThreshold, "with --screen: score at which a holder counts as a listed party")
 		asJSON  = fs.Bool("json", false, "print the result as JSON")
 		as      = fs.String("as", "", "act as this Nexus user (default: the system, audited under your OS user)")
 	)
@@ -123,7 +126,15 @@ func cmdTxImport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("events: %w", err)
 	}
 	defer bus.Close()
-	fd, err := feed.New(feed.Config{Store: st, Rules: rs, Designated: feed.DesignatedHolders(st), Publish: bus.Publish, Logger: e.logger()})
+	designated := feed.DesignatedHolders(st)
+	if *screenH {
+		svc := screening.New(st, screening.Options{Logger: e.logger()})
+		if err := svc.Build(ctx); err != nil {
+			return err
+		}
+		designated = feed.ScreenedHolders(st, svc, *expThr)
+	}
+	fd, err := feed.New(feed.Config{Store: st, Rules: rs, Designated: designated, Publish: bus.Publish, Logger: e.logger()})
 	if err != nil {
 		return err
 	}

@@ -12,16 +12,19 @@ import (
 	"github.com/nexus-intel/nexus/internal/events"
 	"github.com/nexus-intel/nexus/internal/finint"
 	"github.com/nexus-intel/nexus/internal/finint/feed"
+	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
 )
 
 // startTxFeed builds the transaction feed the API and the NATS subject
 // nexus.tx.in share, and consumes that subject: each message is one
 // dataset's batch of transactions, imported all or nothing like an API call
-// and audited as the system acting for the feed. stop ends the
-// subscription and waits for the batch being imported.
-func startTxFeed(ctx context.Context, st *store.Store, bus *events.Bus, rules []finint.Rule, logger *slog.Logger) (*feed.Feed, func(), error) {
-	cfg := feed.Config{Store: st, Rules: rules, Designated: feed.DesignatedHolders(st), Logger: logger}
+// and audited as the system acting for the feed. Account holders are
+// screened against the lists through svc for the exposure typology, and a
+// list update makes each dataset's engine look them up again. stop ends the
+// subscriptions and waits for the batch being imported.
+func startTxFeed(ctx context.Context, st *store.Store, bus *events.Bus, svc *screening.Service, rules []finint.Rule, exposureThreshold float64, logger *slog.Logger) (*feed.Feed, func(), error) {
+	cfg := feed.Config{Store: st, Rules: rules, Designated: feed.ScreenedHolders(st, svc, exposureThreshold), Logger: logger}
 	if bus != nil {
 		cfg.Publish = bus.Publish
 	}
@@ -69,5 +72,10 @@ func startTxFeed(ctx context.Context, st *store.Store, bus *events.Bus, rules []
 	if err != nil {
 		return nil, nil, err
 	}
-	return fd, stop, nil
+	stopLists, err := bus.Subscribe(ctx, events.SubjectListUpdated, func(string, []byte) { fd.Reset() })
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return fd, func() { stopLists(); stop() }, nil
 }

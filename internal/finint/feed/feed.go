@@ -306,3 +306,12 @@ func ReadSource(r io.Reader, format, name string) Source {
 		return err
 	}
 }
+
+// Reset drops every engine, so the next import of each dataset rebuilds
+// its engine from the store with designations looked up afresh: called
+// when a list changes or a holder is linked.
+func (f *Feed) Reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.engines = map[string]*finint.Engine{}
+}

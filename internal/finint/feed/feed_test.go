@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/finint"
 	"github.com/nexus-intel/nexus/internal/finint/feed"
 	"github.com/nexus-intel/nexus/internal/ftm"
+	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
 )
 
@@ -192,5 +194,81 @@ func TestFeed(t *testing.T) {
 				t.Errorf("exposure explanations: %q / %q", as[0].Explanation, as[1].Explanation)
 			}
 		})
+	}
+}
+
+// TestExposureThroughScreening: the bank's customer record for account Z's
+// holder is not on any list, but screens as a sanctioned list entry, so
+// money reaching Z raises exposure alerts; a cleared match does not.
+func TestExposureThroughScreening(t *testing.T) {
+	s := stores(t)["sqlite"]
+	for _, d := range []store.Dataset{{Name: "sdn", Class: store.ClassPublicList}, {Name: "kyc", Class: store.ClassCase, Owner: "BANK"},
+		{Name: "bank", Class: store.ClassCase, Owner: "BANK"}} {
+		if err := s.PutDataset(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	listed := ftm.NewEntity("Person", "ofac-guzman")
+	listed.Target = true
+	listed.Add("name", "GUZMAN LOERA, Joaquin")
+	listed.Add("birthDate", "1957-04-04")
+	listed.Add("topics", "sanction")
+	if _, err := s.Import(ctx, "sdn", store.SourceOf("sdn", listed), store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	customer := ftm.NewEntity("Person", "kyc-1")
+	customer.Add("name", "Joaquín Guzmán Loera")
+	customer.Add("birthDate", "1957-04-04")
+	other := ftm.NewEntity("Person", "kyc-2")
+	other.Add("name", "Maria Lopez Fernandez")
+	if _, err := s.Import(ctx, "kyc", store.SourceOf("kyc", customer, other), store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for acc, holder := range map[string]string{"Z": "kyc-1", "W": "kyc-2"} {
+		if err := s.LinkAccount(ctx, store.TxAccount{Dataset: "bank", ID: acc, HolderID: holder}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := screening.New(s, screening.Options{})
+	if err := svc.Build(ctx); err != nil {
+		t.Fatal(err)
+	}
+	des, err := feed.ScreenedHolders(s, svc, feed.DefaultExposureThreshold)(ctx, "bank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(des) != "[Z]" {
+		t.Fatalf("designated accounts: got %v, want [Z]", des)
+	}
+	rs, err := finint.ParseRules([]byte(rules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := feed.New(feed.Config{Store: s, Rules: rs.Rules, Designated: feed.ScreenedHolders(s, svc, feed.DefaultExposureThreshold)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importCSV(f, "bank", "x.csv", header+"x1,2024-03-03T09:00:00Z,A,W,5000,USD,wire\nx2,2024-03-03T10:00:00Z,W,Z,4800,USD,wire\n"); err != nil {
+		t.Fatal(err)
+	}
+	as, _, err := s.TxAlerts(ctx, access.SystemViewer(), store.TxAlertQuery{Dataset: "bank", Typology: finint.Exposure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != 2 {
+		t.Fatalf("exposure alerts: got %d, want W (1 hop) and A (2 hops)", len(as))
+	}
+
+	// The bank clears the match: Z is no longer designated.
+	v := access.Viewer{UserID: "analyst", Name: "analyst", Agency: "BANK"}
+	if _, err := svc.Clear(ctx, v, "id:kyc-1", "ofac-guzman", "different person: KYC documents checked"); err != nil {
+		t.Fatal(err)
+	}
+	des, err = feed.ScreenedHolders(s, svc, feed.DefaultExposureThreshold)(ctx, "bank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(des) != 0 {
+		t.Errorf("after clearance: designated %v, want none", des)
 	}
 }
