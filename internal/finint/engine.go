@@ -196,6 +196,8 @@ func (e *Engine) Process(tx Transaction) ([]Alert, error) {
 			e.passThrough(r, t, from)
 		case Cycle:
 			e.cycle(r, t)
+		case Chain:
+			e.chain(r, t)
 		}
 	}
 	return e.drain(), nil

@@ -85,6 +85,9 @@ func explain(a *alertState) string {
 		}
 		return fmt.Sprintf("money went round %s in %s over %s, amounts %s — funds returned to their origin",
 			strings.Join(hops, " → "), plural(len(txs), "hop", "hops"), s.span(), s.rng())
+	case Chain:
+		return fmt.Sprintf("%s passed on along %s in %s over %s — a layering chain (amounts within %.0f%% of each other)",
+			s.rng(), strings.Join(a.Accounts, " → "), plural(len(txs), "hop", "hops"), s.span(), 100*a.rule.AmountTolerance)
 	case Dormant:
 		return fmt.Sprintf("acct %s, silent since %s, moved %s on %s", a.main, a.note, a.Total, txs[len(txs)-1].Time.Format(time.DateOnly))
 	case Exposure:

@@ -72,6 +72,7 @@ var classifications = map[string][]Classification{
 	Funnel:        {{Type: 8, Subtype: 824}, {Type: 9, Subtype: 910}},
 	PassThrough:   {{Type: 8, Subtype: 805}, {Type: 9, Subtype: 925}},
 	Cycle:         {{Type: 9, Subtype: 925}},
+	Chain:         {{Type: 8, Subtype: 807}, {Type: 9, Subtype: 925}},
 	Dormant:       {{Type: 8, Subtype: 812}},
 	Exposure:      {{Type: 9, Subtype: 9999, Other: "Funds linked to a sanctions-listed party"}},
 }
@@ -155,6 +156,8 @@ func why(typology string) string {
 		return "most of what came into the account left it again within hours, leaving little balance: rapid pass-through"
 	case Cycle:
 		return "funds returned to their origin through intermediaries, consistent with round-tripping"
+	case Chain:
+		return "the same amount was passed on from account to account, a layering chain with no apparent economic purpose"
 	case Dormant:
 		return "a long-dormant account suddenly moved significant funds"
 	case Exposure:

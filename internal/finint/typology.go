@@ -404,6 +404,88 @@ func (e *Engine) cycle(r *Rule, t *Transaction) {
 	e.raise(r, r.ID+"|"+strings.Join(key, ","), accs[0], "", accs, ev, score(r, float64(len(ev)), 2))
 }
 
+// chain: the same amount (within the tolerance) passed on along a path of distinct
+// accounts, at least MinCount hops and at most MaxHops — layering through a chain of
+// accounts, or a round trip that has not closed. Evaluated for each payment u→v: the
+// longest such path into u and out of v (a bounded search over the window) joined by it.
+func (e *Engine) chain(r *Rule, t *Transaction) {
+	if t.From == "" || t.To == "" || t.From == t.To || !typeOK(r, t.Type) || !amountOK(r, t.Amount) {
+		return
+	}
+	start := e.windowStart(r)
+	budget := e.Budget
+	on := map[string]bool{t.From: true, t.To: true}
+	ok := func(x *Transaction) bool {
+		return x != t && typeOK(r, x.Type) && amountOK(r, x.Amount) && near(r, x.Amount, t.Amount)
+	}
+	// back returns the longest path ending in at, earliest hop first.
+	var back func(at string, before time.Time, room int) []*Transaction
+	back = func(at string, before time.Time, room int) []*Transaction {
+		a := e.accounts[at]
+		if room == 0 || a == nil {
+			return nil
+		}
+		var best []*Transaction
+		for _, x := range since(a.in, start) {
+			if budget--; budget < 0 {
+				break
+			}
+			if x.From == "" || on[x.From] || !ok(x) || (r.Ordered && x.Time.After(before)) {
+				continue
+			}
+			on[x.From] = true
+			p := append(back(x.From, x.Time, room-1), x)
+			delete(on, x.From)
+			if len(p) > len(best) {
+				best = p
+			}
+		}
+		return best
+	}
+	// fwd returns the longest path starting at at, earliest hop first.
+	var fwd func(at string, after time.Time, room int) []*Transaction
+	fwd = func(at string, after time.Time, room int) []*Transaction {
+		a := e.accounts[at]
+		if room == 0 || a == nil {
+			return nil
+		}
+		var best []*Transaction
+		for _, x := range since(a.out, start) {
+			if budget--; budget < 0 {
+				break
+			}
+			if x.To == "" || on[x.To] || !ok(x) || (r.Ordered && x.Time.Before(after)) {
+				continue
+			}
+			on[x.To] = true
+			p := append([]*Transaction{x}, fwd(x.To, x.Time, room-1)...)
+			delete(on, x.To)
+			if len(p) > len(best) {
+				best = p
+			}
+		}
+		return best
+	}
+	b := back(t.From, t.Time, r.MaxHops-1)
+	for _, x := range b {
+		on[x.From] = true
+	}
+	f := fwd(t.To, t.Time, r.MaxHops-1-len(b))
+	path := append(append(b, t), f...)
+	if len(path) < r.MinCount {
+		return
+	}
+	accs := make([]string, 0, len(path)+1)
+	lowest := path[0].From
+	for _, x := range path {
+		accs = append(accs, x.From)
+		lowest = min(lowest, x.From)
+	}
+	accs = append(accs, path[len(path)-1].To)
+	lowest = min(lowest, path[len(path)-1].To)
+	e.raise(r, r.ID+"|"+lowest+"|"+t.Amount.Decimal(), accs[0], "", accs, path, score(r, float64(len(path)), float64(r.MinCount)))
+}
+
 // dormant: an account silent for DormantFor moves money again.
 func (e *Engine) dormant(r *Rule, t *Transaction, a *account, id string) {
 	if a == nil || a.last.IsZero() || !typeOK(r, t.Type) || !amountOK(r, t.Amount) {

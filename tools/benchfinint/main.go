@@ -31,11 +31,14 @@ import (
 
 // amlsimRules is the rule file used on AMLSim. Windows cover the 149-step simulation (a
 // step is a day); the AMLSim generator spreads a pattern's hops over random steps, so
-// cycles are searched without time order. max_amount is dataset knowledge, tuned on the
-// fan-in set: AMLSim's injected transfers are $2.5–$20 against a $100–$600 background.
+// cycles and chains are searched without time order. max_amount is dataset knowledge,
+// tuned on the fan-in set: AMLSim's injected transfers are $2.5–$20 against a $100–$600
+// background. Cycle and chain need no amount band: AMLSim passes the very same amount
+// round a cycle, so they match amounts to 0.01% (a cent on $100).
 const amlsimRules = `{"version": "amlsim-20k", "rules": [
  {"typology": "fan_in", "window": "150d", "min_counterparties": 2, "max_amount": "30"},
- {"typology": "cycle", "window": "150d", "max_hops": 6, "amount_tolerance": 0.01}
+ {"typology": "cycle", "window": "150d", "max_hops": 6, "amount_tolerance": 0.00001},
+ {"typology": "chain", "window": "150d", "min_count": 2, "max_hops": 6, "amount_tolerance": 0.00001}
 ]}`
 
 func main() {
@@ -74,8 +77,8 @@ func run(w io.Writer, data string, n, accounts int, seed uint64, pg string, qual
 	for _, set := range []struct {
 		dir   string
 		typos []string
-	}{{"20K_fanin200", []string{finint.FanIn}}, {"20K_cycle200", []string{finint.Cycle}},
-		{"20K_fanin200cycle200", []string{finint.FanIn, finint.Cycle, "both"}}} {
+	}{{"20K_fanin200", []string{finint.FanIn}}, {"20K_cycle200", []string{finint.Cycle, finint.Chain, "cycle+chain"}},
+		{"20K_fanin200cycle200", []string{finint.FanIn, finint.Cycle, finint.Chain, "all"}}} {
 		rows, err := amlsim(filepath.Join(data, set.dir), set.typos)
 		if err != nil {
 			return err
@@ -85,7 +88,8 @@ func run(w io.Writer, data string, n, accounts int, seed uint64, pg string, qual
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Rule file: window 150d; fan_in ≥ 2 senders, amounts < $30 (band tuned on the fan-in set); cycle ≤ 6 hops, amounts within 1%, unordered (AMLSim gives a cycle's hops random steps).")
+	fmt.Fprintln(w, "Rule file: window 150d; fan_in ≥ 2 senders, amounts < $30 (band tuned on the fan-in set); cycle ≤ 6 hops and chain 2–6 hops, amounts equal to 0.01%, unordered (AMLSim gives a pattern's hops random steps).")
+	fmt.Fprintln(w, "Ceiling: of the isFraud accounts, only those with pattern transfers can be found from transactions.csv. In the cycle set only 22 of the 200 cycles close (108 accounts); the rest are open chains or single transfers, which the chain typology (layering: the same amount passed on) finds; single transfers fit no typology. In the fan-in set 578 accounts sit in fan-ins with ≥ 2 senders; 43 fan-ins have one sender.")
 	fmt.Fprintln(w, "\"with pattern tx\": isFraud accounts that sent or received a fraud–fraud transfer at the sender's fraudStep (PROVENANCE's tighter proxy); the rest show no pattern traffic in transactions.csv.")
 	fmt.Fprintln(w)
 	return synthetic(w, n, accounts, seed, pg)
@@ -130,11 +134,14 @@ func amlsim(dir string, typos []string) ([]string, error) {
 	for _, a := range e.Flush() {
 		final[a.ID] = a
 	}
-	flagged := map[string]map[string]bool{finint.FanIn: {}, finint.Cycle: {}, "both": {}}
+	flagged := map[string]map[string]bool{finint.FanIn: {}, finint.Cycle: {}, finint.Chain: {}, "cycle+chain": {}, "all": {}}
 	for _, a := range final {
 		for _, acc := range a.Accounts {
 			flagged[a.Typology][acc] = true
-			flagged["both"][acc] = true
+			flagged["all"][acc] = true
+			if a.Typology == finint.Cycle || a.Typology == finint.Chain {
+				flagged["cycle+chain"][acc] = true
+			}
 		}
 	}
 	nFraud := 0
@@ -167,8 +174,8 @@ func amlsim(dir string, typos []string) ([]string, error) {
 				goal = "not met on all isFraud; met on accounts with pattern tx"
 			}
 		}
-		if len(typos) > 1 && t != "both" {
-			goal = "(per-typology labels not given; see both)"
+		if slices.Contains(typos, "all") && t != "all" {
+			goal = "(per-typology labels not given)"
 			rows = append(rows, fmt.Sprintf("| %s | %s | %d | %.3f | — | — | %s |", filepath.Base(dir), t, len(flagged[t]), p, goal))
 			continue
 		}
