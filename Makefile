@@ -40,7 +40,7 @@ bench-screen: ## screening accuracy, speed and memory against the published anch
 	$(GO) run ./tools/benchscreen
 
 bench-finint: ## typology P/R/F1 on AMLSim 20K; engine and SQLite/PostgreSQL import rate and latency on a 1M synthetic stream (issue 5)
-	$(GO) run ./tools/benchfinint -pg "$(NEXUS_BENCH_POSTGRES_URL)"
+	$(GO) run ./tools/benchfinint -pg "$(or $(NEXUS_BENCH_POSTGRES_URL),$(NEXUS_TEST_POSTGRES_URL))"
 
 bench-graph: ## link analysis at 200k nodes / 2M edges and against networkx (issue 4); SCALE=full for 1M / 10M
 	$(GO) run ./tools/benchgraph -scale $(or $(SCALE),small)
