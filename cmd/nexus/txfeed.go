@@ -37,7 +37,9 @@ func startTxFeed(ctx context.Context, st *store.Store, bus *events.Bus, svc *scr
 	}
 	v := access.SystemViewer()
 	v.Name, v.UserID = "nats:"+feed.SubjectTxIn, "nats:"+feed.SubjectTxIn
-	stop, err := bus.Subscribe(ctx, feed.SubjectTxIn, func(_ string, data []byte) {
+	// Durable, so a feed's batches published while no server runs are not
+	// lost, and shared, so each batch is imported by one of several nodes.
+	stop, err := bus.SubscribeDurable(ctx, "nexus-tx-in", feed.SubjectTxIn, func(_ string, data []byte) {
 		var m feed.Message
 		err := json.Unmarshal(data, &m)
 		if err != nil {
