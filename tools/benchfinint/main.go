@@ -639,8 +639,8 @@ func synthetic(w io.Writer, n, nAccounts int, seed uint64, pgURL string) error {
 		pgNote = ""
 	}
 
-	fmt.Fprintf(w, "## Engine — seeded synthetic stream (seed %d): %d transactions (%d injected) over %d background accounts, %d days, 12 rules (finint.DefaultRules), one core\n\n",
-		seed, mem.n, len(s.inj), nAccounts, int(s.span.Hours()/24))
+	fmt.Fprintf(w, "## Engine — seeded synthetic stream (seed %d): %d transactions (%d injected) over %d background accounts, %d days, %d rules (finint.DefaultRules), one core\n\n",
+		seed, mem.n, len(s.inj), nAccounts, int(s.span.Hours()/24), len(rs.Rules))
 	fmt.Fprintln(w, "| path | sustained rate | per-tx p50 | p99 | max | goal / anchor |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---|")
 	for i, r := range runs {
