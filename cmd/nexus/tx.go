@@ -347,14 +347,6 @@ func cmdTxReport(ctx context.Context, e *env, args []string) error {
 }
 
 func txReport(ctx context.Context, st *store.Store, v access.Viewer, id, filerPath, draftPath string, asJSON bool) ([]byte, string, error) {
-	a, err := st.TxAlert(ctx, v, id)
-	if err != nil {
-		return nil, "", err
-	}
-	kind := "sar"
-	if a.Typology == finint.CTR {
-		kind = "ctr"
-	}
 	readJSON := func(path string, into any) error {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -366,84 +358,40 @@ func txReport(ctx context.Context, st *store.Store, v access.Viewer, id, filerPa
 		return nil
 	}
 	if draftPath != "" {
-		if kind == "ctr" {
+		a, err := st.TxAlert(ctx, v, id)
+		if err != nil {
+			return nil, "", err
+		}
+		if a.Typology == finint.CTR {
 			var d finint.CTRDraft
 			if err := readJSON(draftPath, &d); err != nil {
-				return nil, kind, err
+				return nil, "ctr", err
 			}
 			doc, err := d.XML()
-			return doc, kind, err
+			return doc, "ctr", err
 		}
 		var d finint.SARDraft
 		if err := readJSON(draftPath, &d); err != nil {
-			return nil, kind, err
+			return nil, "sar", err
 		}
 		doc, err := d.XML()
-		return doc, kind, err
+		return doc, "sar", err
 	}
 	if filerPath == "" {
-		return nil, kind, nexus.Errorf(nexus.EINVALID, "--filer is required to draft a report")
+		return nil, "", nexus.Errorf(nexus.EINVALID, "--filer is required to draft a report")
 	}
 	var filer finint.Institution
 	if err := readJSON(filerPath, &filer); err != nil {
-		return nil, kind, err
+		return nil, "", err
 	}
-	holders, err := holderNames(ctx, st, v, a.Dataset)
+	rep, err := feed.DraftReport(ctx, st, v, id, filer, "", time.Now())
+	if asJSON && rep.Draft != nil {
+		// A draft is for editing, complete or not.
+		b, jerr := json.MarshalIndent(rep.Draft, "", "  ")
+		return append(b, '\n'), rep.Kind, jerr
+	}
 	if err != nil {
-		return nil, kind, err
+		return nil, rep.Kind, err
 	}
-	var draft interface{ XML() ([]byte, error) }
-	if kind == "ctr" {
-		person := ""
-		if len(a.Accounts) > 0 {
-			person = holders[a.Accounts[0]]
-		}
-		d, err := finint.DraftCTR(a.Alert, filer, person, time.Now())
-		if err != nil {
-			return nil, kind, err
-		}
-		draft = d
-	} else {
-		d, err := finint.DraftSAR(a.Alert, filer, holders, time.Now())
-		if err != nil {
-			return nil, kind, err
-		}
-		draft = d
-	}
-	if asJSON {
-		b, err := json.MarshalIndent(draft, "", "  ")
-		return append(b, '\n'), kind, err
-	}
-	doc, err := draft.XML()
-	return doc, kind, err
-}
-
-// holderNames names the holders of a dataset's linked accounts from the
-// entities v may see; an account whose holder v may not see stays unnamed.
-func holderNames(ctx context.Context, st *store.Store, v access.Viewer, dataset string) (map[string]string, error) {
-	accs, err := st.TxAccounts(ctx, dataset, true)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, a := range accs {
-		if a.HolderID != "" {
-			ids = append(ids, a.HolderID)
-		}
-	}
-	es, err := st.EntitiesByID(ctx, v, ids)
-	if err != nil {
-		return nil, err
-	}
-	names := map[string]string{}
-	for _, e := range es {
-		names[e.ID] = e.First("name")
-	}
-	out := map[string]string{}
-	for _, a := range accs {
-		if n := names[a.HolderID]; n != "" {
-			out[a.ID] = n
-		}
-	}
-	return out, nil
+	return []byte(rep.XML), rep.Kind, nil
 }

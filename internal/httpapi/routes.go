@@ -37,6 +37,7 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/api/v1/monitors", Action: audit.ActionRead, API: s.listMonitors},
 		{Method: "GET", Pattern: "/api/v1/alerts", Action: audit.ActionRead, API: s.listAlerts},
 		{Method: "POST", Pattern: "/api/v1/alerts/{id}/status", Action: audit.ActionWrite, API: s.setAlertStatus},
+		{Method: "POST", Pattern: "/api/v1/alerts/{id}/report", Action: audit.ActionExport, API: s.alertReport},
 		{Method: "POST", Pattern: "/api/v1/transactions", Action: audit.ActionImport, API: s.postTransactions},
 		// yente's matching API, outside /api/v1 so its clients work as they
 		// are; authenticated and audited like every API route.

@@ -143,3 +143,26 @@ func (s *Server) listTxAlerts(r *http.Request, c *call) (any, error) {
 	c.Object += fmt.Sprintf(" returned:%d", len(alerts))
 	return txAlertPage{Kind: "typology", Total: total, Limit: q.Limit, Offset: q.Offset, Results: alerts}, nil
 }
+
+// reportRequest is the body of POST /api/v1/alerts/{id}/report.
+type reportRequest struct {
+	Filer     finint.Institution `json:"filer"`
+	Narrative string             `json:"narrative,omitempty"`
+}
+
+// alertReport drafts the FinCEN report (SAR, or CTR for a ctr alert) for a
+// typology alert the caller may see, as an editable draft and as BSA XML.
+func (s *Server) alertReport(r *http.Request, c *call) (any, error) {
+	id := r.PathValue("id")
+	c.Object = "alert:" + id + " report"
+	var req reportRequest
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	rep, err := feed.DraftReport(r.Context(), s.store, c.Viewer, id, req.Filer, req.Narrative, s.now())
+	if err != nil {
+		return nil, err
+	}
+	c.Object += " kind:" + rep.Kind
+	return rep, nil
+}

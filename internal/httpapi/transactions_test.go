@@ -123,3 +123,38 @@ func TestTransactionsThroughAPI(t *testing.T) {
 		t.Errorf("status: %+v", got)
 	}
 }
+
+func TestAlertReportThroughAPI(t *testing.T) {
+	f := newTxFixture(t)
+	csv := "id,timestamp,from_account,to_account,amount,currency,type,location,conductor\n" +
+		"d1,2024-03-01T09:00:00Z,,ACC1,9500,USD,cash_deposit,b1,Ann\n" +
+		"d2,2024-03-02T09:00:00Z,,ACC1,9400,USD,cash_deposit,b2,Ann\n" +
+		"d3,2024-03-03T09:00:00Z,,ACC1,9700,USD,cash_deposit,b3,Ann\n"
+	if status, body := f.do("POST", "/api/v1/transactions?dataset=fbi_bank", "ivan", strings.NewReader(csv), http.Header{"Content-Type": {"text/csv"}}); status != http.StatusCreated {
+		t.Fatalf("post: %d %s", status, body)
+	}
+	var page txAlertPageJSON
+	f.get("/api/v1/alerts?kind=typology&typology=structuring", "alice", http.StatusOK, &page)
+	if len(page.Results) != 1 {
+		t.Fatalf("alerts: %+v", page)
+	}
+	id := page.Results[0].ID
+	filer := map[string]any{"name": "First Test Bank", "ein": "12-3456789", "street": "1 Main St", "city": "Laredo", "state": "TX",
+		"zip": "78040", "phone": "9565550100", "contact": "BSA Officer", "regulator": "4"}
+	var rep struct {
+		Kind  string         `json:"kind"`
+		Draft map[string]any `json:"draft"`
+		XML   string         `json:"xml"`
+	}
+	f.post("/api/v1/alerts/"+id+"/report", "alice", map[string]any{"filer": filer, "narrative": "Edited narrative."}, http.StatusOK, &rep)
+	if rep.Kind != "sar" || rep.Draft["narrative"] != "Edited narrative." || !strings.Contains(rep.XML, "<FormTypeCode>SARX</FormTypeCode>") ||
+		!strings.Contains(rep.XML, "<ActivityNarrativeText>Edited narrative.</ActivityNarrativeText>") {
+		t.Errorf("report: %+v", rep)
+	}
+	if ev := f.lastAudit(); ev.Action != audit.ActionExport || !strings.Contains(ev.Object, "kind:sar") {
+		t.Errorf("audit: %+v", ev)
+	}
+	// Bob cannot see the alert; an incomplete filer is the caller's mistake.
+	f.post("/api/v1/alerts/"+id+"/report", "bob", map[string]any{"filer": filer}, http.StatusNotFound, nil)
+	f.post("/api/v1/alerts/"+id+"/report", "alice", map[string]any{"filer": map[string]any{"name": "x"}}, http.StatusBadRequest, nil)
+}
