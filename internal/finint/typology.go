@@ -125,8 +125,12 @@ func (e *Engine) fan(r *Rule, t *Transaction, hub *account, in bool) {
 	if cp(t) == "" || cp(t) == hubID {
 		return
 	}
+	recent := since(list, e.windowStart(r))
+	if len(recent) < r.MinCounterparties {
+		return // too few payments to come from enough counterparties
+	}
 	var cand []*Transaction
-	for _, x := range since(list, e.windowStart(r)) {
+	for _, x := range recent {
 		if c := cp(x); c != "" && c != hubID && typeOK(r, x.Type) && amountOK(r, x.Amount) && near(r, x.Amount, t.Amount) {
 			cand = append(cand, x)
 		}
@@ -191,8 +195,12 @@ func (e *Engine) scatterGather(r *Rule, t *Transaction, from, to *account) {
 		return
 	}
 	start := e.windowStart(r)
+	into := since(to.in, start)
+	if len(into) < r.MinCounterparties {
+		return
+	}
 	gather := map[string]*Transaction{} // intermediate → its payment to the beneficiary
-	for _, x := range since(to.in, start) {
+	for _, x := range into {
 		if x.From != "" && x.From != t.To && typeOK(r, x.Type) && amountOK(r, x.Amount) {
 			gather[x.From] = x
 		}
@@ -234,6 +242,9 @@ func (e *Engine) gatherScatter(r *Rule, t *Transaction, from *account) {
 		return
 	}
 	start := e.windowStart(r)
+	if len(since(from.in, start)) < r.MinCounterparties || len(from.out) < r.MinCounterparties {
+		return
+	}
 	var ins, outs []*Transaction
 	senders, receivers := map[string]bool{}, map[string]bool{}
 	var firstIn time.Time
@@ -351,6 +362,13 @@ func (e *Engine) cycle(r *Rule, t *Transaction) {
 		return
 	}
 	start := e.windowStart(r)
+	// The cycle must leave t.To and enter t.From within the window.
+	if to := e.accounts[t.To]; to == nil || len(since(to.out, start)) == 0 {
+		return
+	}
+	if from := e.accounts[t.From]; from == nil || len(since(from.in, start)) == 0 {
+		return
+	}
 	budget := e.Budget
 	path := make([]*Transaction, 0, r.MaxHops)
 	onPath := map[string]bool{t.To: true}
@@ -413,6 +431,11 @@ func (e *Engine) chain(r *Rule, t *Transaction) {
 		return
 	}
 	start := e.windowStart(r)
+	// With nothing into t.From or out of t.To in the window, t is a chain of one.
+	from, to := e.accounts[t.From], e.accounts[t.To]
+	if len(since(from.in, start)) == 0 && len(since(to.out, start)) == 0 {
+		return
+	}
 	budget := e.Budget
 	on := map[string]bool{t.From: true, t.To: true}
 	ok := func(x *Transaction) bool {
