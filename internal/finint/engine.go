@@ -292,8 +292,19 @@ func (e *Engine) evict() {
 
 // since returns the suffix of a time-ordered list at or after t.
 func since(list []*Transaction, t time.Time) []*Transaction {
-	i := sort.Search(len(list), func(i int) bool { return !list[i].Time.Before(t) })
-	return list[i:]
+	if len(list) == 0 || !list[0].Time.Before(t) {
+		return list // the whole list is in the window: the common case
+	}
+	lo, hi := 1, len(list)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if list[m].Time.Before(t) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return list[lo:]
 }
 
 func (e *Engine) windowStart(r *Rule) time.Time { return e.now.Add(-time.Duration(r.Window)) }

@@ -64,6 +64,7 @@ type TxWriter struct {
 	full    *sql.Stmt
 	acc     map[string]*accountSeen
 	alerts  map[string]finint.Alert
+	args    []any // reused between batches
 	n       int
 }
 
@@ -133,7 +134,7 @@ func (w *TxWriter) flush() error {
 }
 
 func (w *TxWriter) flushRows() error {
-	args := make([]any, 0, len(w.batch)*11)
+	args := w.args[:0]
 	for _, tx := range w.batch {
 		args = append(args, w.dataset, tx.ID, formatTime(tx.Time), tx.From, tx.To, int64(tx.Amount), tx.Currency,
 			string(tx.Type), tx.Location, tx.Conductor, w.marking)
@@ -147,6 +148,7 @@ func (w *TxWriter) flushRows() error {
 			w.full = st
 		}
 		_, err := w.full.ExecContext(w.ctx, args...)
+		w.args = args
 		return err
 	}
 	_, err := w.t.exec(w.ctx, insertTxRows(len(w.batch)), args...)
