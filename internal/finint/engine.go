@@ -52,6 +52,7 @@ var ErrOutOfOrder = errors.New("transaction older than the engine's clock")
 type Engine struct {
 	rules      []Rule
 	designated map[string]bool
+	why        map[string]string // why an account is designated, for explanations
 	horizon    time.Duration
 	accounts   map[string]*account
 	queue      []queued
@@ -114,7 +115,7 @@ type alertState struct {
 // NewEngine returns an engine for rules. designated lists the account ids held by
 // designated (sanctioned) parties, for the exposure typology.
 func NewEngine(rules []Rule, designated []string) (*Engine, error) {
-	e := &Engine{designated: map[string]bool{}, accounts: map[string]*account{},
+	e := &Engine{designated: map[string]bool{}, why: map[string]string{}, accounts: map[string]*account{},
 		open: map[string]*alertState{}, ctr: map[string]*ctrAgg{}, Budget: 20000}
 	for _, r := range rules {
 		if r.ID == "" {
@@ -223,6 +224,15 @@ func (e *Engine) Flush() []Alert {
 func (e *Engine) Seen(account string, last time.Time) {
 	if a := e.acct(account); a != nil && last.After(a.last) {
 		a.last = last
+	}
+}
+
+// Designate marks account as held by a designated party, with why in words
+// ("holder X matches OFAC SDN entry Y at 0.97"), which exposure alerts quote.
+func (e *Engine) Designate(account, why string) {
+	e.designated[account] = true
+	if why != "" {
+		e.why[account] = why
 	}
 }
 

@@ -91,12 +91,16 @@ func explain(a *alertState) string {
 	case Dormant:
 		return fmt.Sprintf("acct %s, silent since %s, moved %s on %s", a.main, a.note, a.Total, txs[len(txs)-1].Time.Format(time.DateOnly))
 	case Exposure:
-		parts := strings.SplitN(a.note, "|", 3)
-		if len(parts) == 3 && parts[0] == "to" {
-			return fmt.Sprintf("acct %s's money reached designated acct %s in %s hop(s): %s", a.main, parts[1], parts[2], chain(txs))
+		parts := strings.SplitN(a.note, "|", 4)
+		why := ""
+		if len(parts) == 4 && parts[3] != "" {
+			why = " — " + parts[3]
 		}
-		if len(parts) == 3 {
-			return fmt.Sprintf("acct %s received money from designated acct %s in %s hop(s): %s", a.main, parts[1], parts[2], chain(txs))
+		if len(parts) >= 3 && parts[0] == "to" {
+			return fmt.Sprintf("acct %s's money reached designated acct %s in %s hop(s): %s%s", a.main, parts[1], parts[2], chain(txs), why)
+		}
+		if len(parts) >= 3 {
+			return fmt.Sprintf("acct %s received money from designated acct %s in %s hop(s): %s%s", a.main, parts[1], parts[2], chain(txs), why)
 		}
 	}
 	return fmt.Sprintf("%s: %d transactions, total %s", a.Typology, len(txs), a.Total)

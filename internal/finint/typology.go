@@ -539,7 +539,7 @@ func (e *Engine) exposure(r *Rule, t *Transaction, from, to *account) {
 				accs = append(accs, x.From)
 			}
 			accs = append(accs, t.To)
-			e.raise(r, r.ID+"|to|"+id+"|"+t.To, id, "to|"+t.To+"|"+itoa(len(path)), accs, path,
+			e.raise(r, r.ID+"|to|"+id+"|"+t.To, id, "to|"+t.To+"|"+itoa(len(path))+"|"+e.why[t.To], accs, path,
 				score(r, float64(r.MaxHops+1-len(path)), float64(r.MaxHops)))
 			if len(path) >= r.MaxHops {
 				return
@@ -584,6 +584,6 @@ func (e *Engine) exposure(r *Rule, t *Transaction, from, to *account) {
 		accs = append(accs, x.From)
 	}
 	accs = append(accs, t.To)
-	e.raise(r, r.ID+"|from|"+t.To+"|"+exp.designated, t.To, "from|"+exp.designated+"|"+itoa(exp.hops), accs, exp.path,
+	e.raise(r, r.ID+"|from|"+t.To+"|"+exp.designated, t.To, "from|"+exp.designated+"|"+itoa(exp.hops)+"|"+e.why[exp.designated], accs, exp.path,
 		score(r, float64(r.MaxHops+1-exp.hops), float64(r.MaxHops)))
 }

@@ -536,9 +536,12 @@ func storeRun(name, url string, s *stream, rules []finint.Rule) (*runResult, err
 	if err := st.PutDataset(ctx, store.Dataset{Name: "bench", Class: store.ClassCase, Owner: "bank"}); err != nil {
 		return nil, err
 	}
-	des := s.designated
+	des := map[string]string{}
+	for _, d := range s.designated {
+		des[d] = "injected designated account"
+	}
 	fd, err := feed.New(feed.Config{Store: st, Rules: rules, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Designated: func(context.Context, string) ([]string, error) { return des, nil }})
+		Designated: func(context.Context, string) (map[string]string, error) { return des, nil }})
 	if err != nil {
 		return nil, err
 	}

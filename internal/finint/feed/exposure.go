@@ -2,7 +2,9 @@ package feed
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/nexus-intel/nexus/internal/access"
 	"github.com/nexus-intel/nexus/internal/screen"
@@ -23,9 +25,9 @@ const DefaultExposureThreshold = 0.9
 // above threshold, unless the dataset owner's agency has cleared that
 // match. A holder that is itself a sanctioned entry counts too, as in
 // DesignatedHolders.
-func ScreenedHolders(st *store.Store, svc *screening.Service, threshold float64) func(ctx context.Context, dataset string) ([]string, error) {
+func ScreenedHolders(st *store.Store, svc *screening.Service, threshold float64) func(ctx context.Context, dataset string) (map[string]string, error) {
 	direct := DesignatedHolders(st)
-	return func(ctx context.Context, dataset string) ([]string, error) {
+	return func(ctx context.Context, dataset string) (map[string]string, error) {
 		out, err := direct(ctx, dataset)
 		if err != nil {
 			return nil, err
@@ -57,7 +59,9 @@ func ScreenedHolders(st *store.Store, svc *screening.Service, threshold float64)
 			return nil, err
 		}
 		var subjects []screening.Subject
+		names := map[string]string{}
 		for _, h := range holders {
+			names[h.ID] = h.First("name")
 			q := screen.Query{Names: h.Get("name"), BirthDates: h.Get("birthDate")}
 			switch h.Schema {
 			case "Person", "Organization", "Company", "LegalEntity":
@@ -101,12 +105,16 @@ func ScreenedHolders(st *store.Store, svc *screening.Service, threshold float64)
 		for _, r := range res {
 			for _, m := range r.Matches {
 				if !m.Cleared && m.Score >= threshold && sanctioned[m.EntityID] {
-					out = append(out, byHolder[r.ID]...)
+					for _, acc := range byHolder[r.ID] {
+						if out[acc] == "" {
+							out[acc] = fmt.Sprintf("holder %s (%s) matches %s (%s, %s) at %.2f", names[r.ID], r.ID, m.Caption, m.EntityID,
+								strings.Join(m.Datasets, ", "), m.Score)
+						}
+					}
 					break
 				}
 			}
 		}
-		slices.Sort(out)
-		return slices.Compact(out), nil
+		return out, nil
 	}
 }

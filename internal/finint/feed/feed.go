@@ -57,8 +57,9 @@ type Config struct {
 	Store *store.Store
 	Rules []finint.Rule
 	// Designated returns the accounts of dataset held by designated
-	// parties, for the exposure typology; none when nil.
-	Designated func(ctx context.Context, dataset string) ([]string, error)
+	// parties, each with why in words, for the exposure typology; none when
+	// nil.
+	Designated func(ctx context.Context, dataset string) (map[string]string, error)
 	// Publish announces raised alerts; nothing is published when nil.
 	Publish func(ctx context.Context, subject string, v any) error
 	Logger  *slog.Logger
@@ -83,11 +84,24 @@ func New(cfg Config) (*Feed, error) {
 	return &Feed{cfg: cfg, engines: map[string]*finint.Engine{}}, nil
 }
 
-func (f *Feed) designated(ctx context.Context, dataset string) ([]string, error) {
-	if f.cfg.Designated == nil {
-		return nil, nil
+// newEngine returns an engine for rules with the dataset's designated
+// accounts.
+func (f *Feed) newEngine(ctx context.Context, dataset string, rules []finint.Rule) (*finint.Engine, error) {
+	e, err := finint.NewEngine(rules, nil)
+	if err != nil {
+		return nil, err
 	}
-	return f.cfg.Designated(ctx, dataset)
+	if f.cfg.Designated == nil {
+		return e, nil
+	}
+	des, err := f.cfg.Designated(ctx, dataset)
+	if err != nil {
+		return nil, err
+	}
+	for acc, why := range des {
+		e.Designate(acc, why)
+	}
+	return e, nil
 }
 
 // engine returns the dataset's engine, rebuilding it from stored history
@@ -98,11 +112,7 @@ func (f *Feed) engine(ctx context.Context, dataset string) (*finint.Engine, erro
 	if e := f.engines[dataset]; e != nil {
 		return e, nil
 	}
-	des, err := f.designated(ctx, dataset)
-	if err != nil {
-		return nil, err
-	}
-	e, err := finint.NewEngine(f.cfg.Rules, des)
+	e, err := f.newEngine(ctx, dataset, f.cfg.Rules)
 	if err != nil {
 		return nil, err
 	}
@@ -212,11 +222,7 @@ func (f *Feed) Detect(ctx context.Context, dataset string, typologies []string) 
 			return nil, nexus.Errorf(nexus.EINVALID, "typology %q: want one of %v", t, finint.Typologies)
 		}
 	}
-	des, err := f.designated(ctx, dataset)
-	if err != nil {
-		return nil, err
-	}
-	e, err := finint.NewEngine(rules, des)
+	e, err := f.newEngine(ctx, dataset, rules)
 	if err != nil {
 		return nil, err
 	}
@@ -257,8 +263,8 @@ func (f *Feed) Detect(ctx context.Context, dataset string, typologies []string) 
 // dataset whose holder (as linked with store.LinkAccount) is a designated
 // party: an entity carrying FtM's "sanction" topic, as the list importers
 // give every entry of a sanctions list.
-func DesignatedHolders(st *store.Store) func(ctx context.Context, dataset string) ([]string, error) {
-	return func(ctx context.Context, dataset string) ([]string, error) {
+func DesignatedHolders(st *store.Store) func(ctx context.Context, dataset string) (map[string]string, error) {
+	return func(ctx context.Context, dataset string) (map[string]string, error) {
 		accs, err := st.TxAccounts(ctx, dataset, true)
 		if err != nil {
 			return nil, err
@@ -274,20 +280,21 @@ func DesignatedHolders(st *store.Store) func(ctx context.Context, dataset string
 			}
 			byHolder[a.HolderID] = append(byHolder[a.HolderID], a.ID)
 		}
+		out := map[string]string{}
 		if len(holders) == 0 {
-			return nil, nil
+			return out, nil
 		}
 		es, err := st.EntitiesByID(ctx, access.SystemViewer(), holders)
 		if err != nil {
 			return nil, err
 		}
-		var out []string
 		for _, e := range es {
 			if slices.Contains(e.Get("topics"), "sanction") {
-				out = append(out, byHolder[e.ID]...)
+				for _, acc := range byHolder[e.ID] {
+					out[acc] = fmt.Sprintf("holder %s (%s) is a sanctions list entry", e.First("name"), e.ID)
+				}
 			}
 		}
-		slices.Sort(out)
 		return out, nil
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,7 +189,8 @@ func TestFeed(t *testing.T) {
 			if len(as) != 2 {
 				t.Fatalf("exposure alerts: got %d, want Y (1 hop) and H (2 hops)", len(as))
 			}
-			if !strings.Contains(as[0].Explanation+as[1].Explanation, "acct H's money reached designated acct Z in 2 hop(s)") {
+			if !strings.Contains(as[0].Explanation+as[1].Explanation, "acct H's money reached designated acct Z in 2 hop(s)") ||
+				!strings.Contains(as[0].Explanation, "— holder Designated Person (ofac-1) is a sanctions list entry") {
 				t.Errorf("exposure explanations: %q / %q", as[0].Explanation, as[1].Explanation)
 			}
 		})
@@ -237,8 +237,8 @@ func TestExposureThroughScreening(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(des) != "[Z]" {
-		t.Fatalf("designated accounts: got %v, want [Z]", des)
+	if len(des) != 1 || !strings.Contains(des["Z"], "holder Joaquín Guzmán Loera (kyc-1) matches") || !strings.Contains(des["Z"], "(ofac-guzman, sdn)") {
+		t.Fatalf("designated accounts: got %v, want Z with the match that designates it", des)
 	}
 	rs, err := finint.ParseRules([]byte(rules))
 	if err != nil {
@@ -257,6 +257,11 @@ func TestExposureThroughScreening(t *testing.T) {
 	}
 	if len(as) != 2 {
 		t.Fatalf("exposure alerts: got %d, want W (1 hop) and A (2 hops)", len(as))
+	}
+	for _, a := range as {
+		if !strings.Contains(a.Explanation, "designated acct Z") || !strings.Contains(a.Explanation, "— holder Joaquín Guzmán Loera (kyc-1) matches GUZMAN LOERA, Joaquin") {
+			t.Errorf("exposure explanation does not say why Z is designated: %q", a.Explanation)
+		}
 	}
 
 	// The bank clears the match: Z is no longer designated.
