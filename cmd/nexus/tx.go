@@ -296,7 +296,10 @@ func cmdTxLink(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	err = st.LinkAccount(ctx, store.TxAccount{Dataset: *dataset, ID: *account, EntityID: *entity, HolderID: *holder})
+	err = checkLink(ctx, st, v, *dataset, *entity, *holder)
+	if err == nil {
+		err = st.LinkAccount(ctx, store.TxAccount{Dataset: *dataset, ID: *account, EntityID: *entity, HolderID: *holder})
+	}
 	if rerr := record(ctx, st, v, audit.ActionWrite, fmt.Sprintf("tx link dataset:%s account:%s entity:%s holder:%s", *dataset, *account, *entity, *holder), err); rerr != nil {
 		return rerr
 	}
@@ -394,4 +397,33 @@ func txReport(ctx context.Context, st *store.Store, v access.Viewer, id, filerPa
 		return nil, rep.Kind, err
 	}
 	return []byte(rep.XML), rep.Kind, nil
+}
+
+// checkLink checks that the dataset exists and that the entities an account
+// is linked to exist for v with fitting schemata: a BankAccount or
+// CryptoWallet describing it, a legal entity holding it.
+func checkLink(ctx context.Context, st *store.Store, v access.Viewer, dataset, entity, holder string) error {
+	if _, err := st.GetDataset(ctx, dataset); err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		flag, id string
+		schemata []string
+	}{{"--entity", entity, []string{"BankAccount", "CryptoWallet"}},
+		{"--holder", holder, []string{"Person", "Organization", "Company", "LegalEntity", "PublicBody"}}} {
+		if c.id == "" {
+			continue
+		}
+		es, err := st.EntitiesByID(ctx, v, []string{c.id})
+		if err != nil {
+			return err
+		}
+		if len(es) == 0 {
+			return nexus.Errorf(nexus.ENOTFOUND, "%s %s: no such entity", c.flag, c.id)
+		}
+		if !slices.Contains(c.schemata, es[0].Schema) {
+			return nexus.Errorf(nexus.EINVALID, "%s %s is a %s; want one of %s", c.flag, c.id, es[0].Schema, strings.Join(c.schemata, ", "))
+		}
+	}
+	return nil
 }

@@ -31,6 +31,11 @@ func TestTxCommands(t *testing.T) {
 	if !strings.Contains(errOut, "feed.csv:2") {
 		t.Errorf("re-import: %q does not name feed.csv:2", errOut)
 	}
+	// Links are checked: the holder must exist and be a legal entity.
+	_, errOut = nexusBin(t, dir, true, "tx", "link", "--dataset", "bank_a", "--account", "ACC1", "--holder", "nobody")
+	if !strings.Contains(errOut, "--holder nobody: no such entity") {
+		t.Errorf("link to a missing holder: %q", errOut)
+	}
 	out, _ = nexusCmd(t, dir, false, "tx", "alerts", "--dataset", "bank_a")
 	if !strings.Contains(out, "structuring") || !strings.Contains(out, "3 cash deposits of $9,400–$9,700 into acct ACC1") || !strings.Contains(out, "1 alerts") {
 		t.Errorf("tx alerts: %q", out)
@@ -123,6 +128,11 @@ func TestTxReport(t *testing.T) {
 	os.WriteFile(filer, []byte(`{"name":"First Test Bank","ein":"12-3456789","tcc":"PTCC1234","regulator":"4","street":"1 Main St",
 		"city":"Laredo","state":"TX","zip":"78040","phone":"9565550100","contact":"BSA Officer"}`), 0o600)
 	nexusCmd(t, dir, false, "tx", "import", "--dataset", "bank_a", csvPath)
+	// The bank's customer record for ACC1's holder, linked so the SAR names her.
+	kyc := filepath.Join(dir, "kyc.json")
+	os.WriteFile(kyc, []byte(`{"id":"kyc-1","schema":"Person","properties":{"name":["Ann Example"],"birthDate":["1980-10-25"]}}`+"\n"), 0o600)
+	nexusCmd(t, dir, false, "import", "--dataset", "kyc", "--format", "ftm", "--class", "case", "--owner", "local", kyc)
+	nexusCmd(t, dir, false, "tx", "link", "--dataset", "bank_a", "--account", "ACC1", "--holder", "kyc-1")
 	out, _ := nexusCmd(t, dir, false, "tx", "alerts", "--dataset", "bank_a", "--json")
 	ids := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -140,7 +150,7 @@ func TestTxReport(t *testing.T) {
 	if err := json.Unmarshal([]byte(draft), &d); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := d["narrative"].(string); !strings.Contains(n, "WHY: cash kept just under") {
+	if n, _ := d["narrative"].(string); !strings.Contains(n, "WHY: cash kept just under") || !strings.Contains(n, "WHO: Ann Example (account ACC1)") {
 		t.Errorf("draft narrative: %q", n)
 	}
 	d["narrative"] = "Edited by the analyst: Ann deposited $28,600 in three cash deposits under $10,000 over two days."
