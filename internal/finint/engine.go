@@ -406,7 +406,8 @@ func alertID(rule, main, key string, start time.Time) string {
 	h := fnv.New64a()
 	h.Write([]byte(key))
 	h.Write([]byte{0})
-	h.Write([]byte(start.UTC().Format(time.RFC3339Nano)))
+	// Microseconds: what the store keeps, so a replay from it names the same instance.
+	h.Write([]byte(start.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)))
 	return fmt.Sprintf("%s-%s-%012x", rule, idPart(main), h.Sum64()&0xffffffffffff)
 }
 

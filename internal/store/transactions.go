@@ -26,7 +26,7 @@ const txColumns = "dataset, id, ts, from_account, to_account, amount, currency, 
 
 const insertTxArrays = "INSERT INTO transactions (" + txColumns + `)
 	SELECT ?::text, id, ts, from_account, to_account, amount, currency, type, location, conductor, ?::bigint
-	FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
+	FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
 		AS r (id, ts, from_account, to_account, amount, currency, type, location, conductor)`
 
 func insertTxRows(n int) string {
@@ -136,7 +136,7 @@ func (w *TxWriter) flush() error {
 func (w *TxWriter) flushRows() error {
 	args := w.args[:0]
 	for _, tx := range w.batch {
-		args = append(args, w.dataset, tx.ID, formatTime(tx.Time), tx.From, tx.To, int64(tx.Amount), tx.Currency,
+		args = append(args, w.dataset, tx.ID, tx.Time.UnixMicro(), tx.From, tx.To, int64(tx.Amount), tx.Currency,
 			string(tx.Type), tx.Location, tx.Conductor, w.marking)
 	}
 	if len(w.batch) == txBatch {
@@ -157,11 +157,11 @@ func (w *TxWriter) flushRows() error {
 
 func (w *TxWriter) flushArrays() error {
 	n := len(w.batch)
-	id, ts, from, to, cur, typ, loc, cond := make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+	id, from, to, cur, typ, loc, cond := make([]string, n), make([]string, n), make([]string, n),
 		make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	amt := make([]int64, n)
+	ts, amt := make([]int64, n), make([]int64, n)
 	for i, tx := range w.batch {
-		id[i], ts[i], from[i], to[i], amt[i] = tx.ID, formatTime(tx.Time), tx.From, tx.To, int64(tx.Amount)
+		id[i], ts[i], from[i], to[i], amt[i] = tx.ID, tx.Time.UnixMicro(), tx.From, tx.To, int64(tx.Amount)
 		cur[i], typ[i], loc[i], cond[i] = tx.Currency, string(tx.Type), tx.Location, tx.Conductor
 	}
 	_, err := w.t.exec(w.ctx, insertTxArrays, w.dataset, w.marking, id, ts, from, to, amt, cur, typ, loc, cond)
@@ -180,8 +180,8 @@ func (w *TxWriter) partitions() error {
 		}
 		first := time.Date(tx.Time.UTC().Year(), tx.Time.UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
 		next := first.AddDate(0, 1, 0)
-		q := fmt.Sprintf("CREATE TABLE IF NOT EXISTS transactions_%s PARTITION OF transactions FOR VALUES FROM ('%s') TO ('%s')",
-			first.Format("200601"), first.Format(time.DateOnly), next.Format(time.DateOnly))
+		q := fmt.Sprintf("CREATE TABLE IF NOT EXISTS transactions_%s PARTITION OF transactions FOR VALUES FROM (%d) TO (%d)",
+			first.Format("200601"), first.UnixMicro(), next.UnixMicro())
 		if _, err := w.t.exec(w.ctx, q); err != nil {
 			return fmt.Errorf("partition %s: %w", m, err)
 		}
@@ -324,7 +324,7 @@ func (s *Store) EachTransaction(ctx context.Context, v access.Viewer, q TxQuery,
 			where, args = append(where, "dataset = ?"), append(args, q.Dataset)
 		}
 		if !q.Since.IsZero() {
-			where, args = append(where, "ts >= ?"), append(args, formatTime(q.Since))
+			where, args = append(where, "ts >= ?"), append(args, q.Since.UnixMicro())
 		}
 		if q.Account != "" {
 			where, args = append(where, "(from_account = ? OR to_account = ?)"), append(args, q.Account, q.Account)
@@ -342,14 +342,12 @@ func (s *Store) EachTransaction(ctx context.Context, v access.Viewer, q TxQuery,
 		defer rows.Close()
 		for rows.Next() {
 			var tx finint.Transaction
-			var ts, typ string
-			var amt int64
+			var typ string
+			var ts, amt int64
 			if err := rows.Scan(&tx.ID, &ts, &tx.From, &tx.To, &amt, &tx.Currency, &typ, &tx.Location, &tx.Conductor); err != nil {
 				return err
 			}
-			if tx.Time, err = parseTime(ts); err != nil {
-				return err
-			}
+			tx.Time = time.UnixMicro(ts).UTC()
 			tx.Amount, tx.Type = finint.Amount(amt), finint.Type(typ)
 			if err := fn(tx); err != nil {
 				return err
@@ -573,12 +571,15 @@ func (s *Store) SetTxAlertStatus(ctx context.Context, v access.Viewer, id, statu
 // TxLatest returns the time of a dataset's latest stored transaction, zero
 // when it has none.
 func (s *Store) TxLatest(ctx context.Context, dataset string) (time.Time, error) {
-	var ts sql.NullString
+	var ts sql.NullInt64
 	err := s.read(ctx, func(t txn) error {
 		return t.queryRow(ctx, "SELECT MAX(ts) FROM transactions WHERE dataset = ?", dataset).Scan(&ts)
 	})
 	if err != nil {
 		return time.Time{}, fmt.Errorf("latest transaction of %s: %w", dataset, err)
 	}
-	return parseTime(ts.String)
+	if !ts.Valid {
+		return time.Time{}, nil
+	}
+	return time.UnixMicro(ts.Int64).UTC(), nil
 }

@@ -1,6 +1,8 @@
 -- Financial intelligence: accounts, transactions and the alerts the
 -- typology engine raises over them. Times are UTC text in audit.TimeLayout
--- (collated "C" so text order is time order); amounts are integer cents.
+-- (collated "C" so text order is time order), except a transaction's, which
+-- is Unix microseconds (the table is large and written fast); amounts are
+-- integer cents.
 
 -- An account seen in a dataset's transactions, linked to the FtM entity
 -- that describes it (BankAccount, CryptoWallet) and to its holder's entity.
@@ -23,7 +25,7 @@ CREATE INDEX tx_accounts_holder ON tx_accounts (holder_id) WHERE holder_id <> ''
 CREATE TABLE transactions (
 	dataset      TEXT NOT NULL,
 	id           TEXT NOT NULL,
-	ts           TEXT COLLATE "C" NOT NULL,
+	ts           BIGINT NOT NULL, -- Unix microseconds
 	from_account TEXT NOT NULL DEFAULT '',
 	to_account   TEXT NOT NULL DEFAULT '',
 	amount       BIGINT NOT NULL,
