@@ -39,8 +39,8 @@ bench-import: build ## import throughput and peak memory, OFAC 2024, SQLite and 
 bench-screen: ## screening accuracy, speed and memory against the published anchors (issue 3)
 	$(GO) run ./tools/benchscreen
 
-bench-finint: ## typology precision/recall on AMLSim 20K, engine rate and latency on a 1M synthetic stream (issue 5)
-	$(GO) run ./tools/benchfinint
+bench-finint: ## typology P/R/F1 on AMLSim 20K; engine and SQLite/PostgreSQL import rate and latency on a 1M synthetic stream (issue 5)
+	$(GO) run ./tools/benchfinint -pg "$(or $(NEXUS_BENCH_POSTGRES_URL),$(NEXUS_TEST_POSTGRES_URL))"
 
 bench-graph: ## link analysis at 200k nodes / 2M edges and against networkx (issue 4); SCALE=full for 1M / 10M
 	$(GO) run ./tools/benchgraph -scale $(or $(SCALE),small)

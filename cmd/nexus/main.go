@@ -52,6 +52,7 @@ func commands() []command {
 		{"audit", "verify or export the audit log", cmdAudit},
 		{"intel", "28 CFR Part 23 records: submit, approve, review, disseminate, purge, redress", cmdIntel},
 		{"graph", "link analysis on an edge list or the store: centrality, disrupt, communities, neighbours, paths, nexus, export", cmdGraph},
+		{"tx", "transactions: import (evaluated as they arrive), alerts, detect, link accounts", cmdTx},
 		{"user", "manage agencies, users and API tokens", cmdUser},
 		{"version", "print the version", cmdVersion},
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nexus-intel/nexus/internal/access"
 	"github.com/nexus-intel/nexus/internal/audit"
+	"github.com/nexus-intel/nexus/internal/finint/feed"
 	"github.com/nexus-intel/nexus/internal/httpapi"
 	"github.com/nexus-intel/nexus/internal/ingest"
 	"github.com/nexus-intel/nexus/internal/network"
@@ -30,8 +31,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		listsBase = fs.String("lists-base-url", "", "fetch list files from this URL prefix instead of the publishers'")
 		purgeIvl  = fs.Duration("intel-purge-interval", time.Hour, "purge criminal intelligence past its review date this often; 0 disables")
 		purgeBulk = fs.Int("intel-purge-bulk", 10, "most records one scheduled purge removes alone; more needs two people (nexus intel purge request)")
+		txRules   = fs.String("tx-rules", "", "typology rule file for transactions (JSON; default: the built-in US rules)")
+		exposure  = fs.Float64("exposure-threshold", feed.DefaultExposureThreshold, "screening score at which an account holder counts as a listed party (exposure typology)")
 	)
 	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	rules, err := loadRules(*txRules)
+	if err != nil {
 		return err
 	}
 	logger := e.logger()
@@ -85,6 +92,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stopScreening()
+	txFeed, stopTxFeed, err := startTxFeed(jobCtx, st, bus, svc, rules, *exposure, logger)
+	if err != nil {
+		return err
+	}
+	defer stopTxFeed()
 
 	links := network.New(st, network.Options{Logger: logger})
 	stopLinks, err := links.Follow(jobCtx, bus)
@@ -96,6 +108,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	reg := prometheus.NewRegistry() // httpapi registers its own and the Go/process collectors
 	api := httpapi.New(httpapi.Config{
 		Store: st, Bus: bus, Logger: logger, Now: time.Now, Registry: reg, Version: version, Screening: svc, Graph: links,
+		Transactions: txFeed,
 		Import: func(ctx context.Context, req httpapi.ImportRequest) (store.Delta, error) {
 			return im.run(ctx, importJob{Viewer: req.Viewer, Source: "api", Dataset: store.Dataset{Name: req.Dataset},
 				Format: req.Format, Path: req.Path, Strict: req.Strict, Map: req.Map, Note: "api upload",

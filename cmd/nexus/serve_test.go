@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/nexus-intel/nexus/internal/events"
+	"github.com/nexus-intel/nexus/internal/finint"
+	"github.com/nexus-intel/nexus/internal/finint/feed"
 )
 
 func freeAddr(t *testing.T) string {
@@ -337,6 +339,58 @@ func TestServeInProcess(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("import with an unknown format: got status %d, want 400", resp.StatusCode)
+	}
+
+	// A bank's feed: the dataset's first transaction through the CLI, two more
+	// on nexus.tx.in, which the server evaluates (rebuilding the dataset's
+	// engine from the store) into a structuring alert; a fourth through the
+	// API grows the same alert.
+	feedCSV := filepath.Join(dir, "feed.csv")
+	os.WriteFile(feedCSV, []byte("id,timestamp,from_account,to_account,amount,currency,type,location\n"+
+		"d1,2024-03-01T09:00:00Z,,ACC1,9500,USD,cash_deposit,b1\n"), 0o600)
+	nexusCmd(t, dir, false, "tx", "import", "--dataset", "bank_feed", feedCSV)
+	natsURL, err := os.ReadFile(filepath.Join(dir, "nats.url"))
+	if err != nil {
+		t.Fatalf("nats.url: %v", err)
+	}
+	bank, err := events.Open(ctx, events.Options{URL: strings.TrimSpace(string(natsURL)), Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) time.Time { return time.Date(2024, 3, d, 9, 0, 0, 0, time.UTC) }
+	msg := feed.Message{Dataset: "bank_feed", Transactions: []finint.Transaction{
+		{ID: "d2", Time: day(2), To: "ACC1", Amount: finint.Dollars(9400), Currency: "USD", Type: finint.CashDeposit, Location: "b2"},
+		{ID: "d3", Time: day(3), To: "ACC1", Amount: finint.Dollars(9700), Currency: "USD", Type: finint.CashDeposit, Location: "b3"},
+	}}
+	if err := bank.Publish(ctx, feed.SubjectTxIn, msg); err != nil {
+		t.Fatal(err)
+	}
+	bank.Close()
+	type txPage struct {
+		Total   int `json:"total"`
+		Results []struct {
+			ID           string   `json:"id"`
+			Transactions []string `json:"transactions"`
+		} `json:"results"`
+	}
+	var tp txPage
+	for deadline := time.Now().Add(30 * time.Second); tp.Total == 0; time.Sleep(20 * time.Millisecond) {
+		if code := apiGet(t, base, string(tok), "/api/v1/alerts?kind=typology&dataset=bank_feed", &tp); code != 200 {
+			t.Fatalf("typology alerts: status %d", code)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no structuring alert from the nexus.tx.in feed")
+		}
+	}
+	if len(tp.Results) != 1 || len(tp.Results[0].Transactions) != 3 {
+		t.Fatalf("typology alerts after the feed: %+v", tp)
+	}
+	if code := post("/api/v1/transactions?dataset=bank_feed", `[{"id":"d4","time":"2024-03-04T09:00:00Z","to":"ACC1","amount":"9800","currency":"USD","type":"cash_deposit"}]`); code != 201 {
+		t.Fatalf("POST transactions: status %d", code)
+	}
+	apiGet(t, base, string(tok), "/api/v1/alerts?kind=typology&dataset=bank_feed", &tp)
+	if tp.Total != 1 || len(tp.Results[0].Transactions) != 4 {
+		t.Errorf("typology alerts after the API post: %+v, want the same alert grown to 4 transactions", tp)
 	}
 
 	cancel()

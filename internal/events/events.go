@@ -266,6 +266,81 @@ func (b *Bus) Subscribe(ctx context.Context, subject string, fn func(subject str
 	return stopFn, nil
 }
 
+// durableAckWait is how long a durable subscriber may take over one message
+// (a bank's batch of transactions) before the server delivers it again.
+const durableAckWait = 15 * time.Minute
+
+// SubscribeDurable calls fn, from one goroutine and in order, for each
+// message on subject under the durable consumer name: messages published
+// while no subscriber ran are delivered when one starts, each is
+// acknowledged once fn returns, and several processes subscribing under the
+// same name share the messages, each handled by one of them. It is for
+// inputs that must not be lost (a bank's transaction feed), where Subscribe
+// is for change notices. stop ends the subscription and waits for fn.
+func (b *Bus) SubscribeDurable(ctx context.Context, name, subject string, fn func(subject string, data []byte)) (stop func(), err error) {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil, errors.New("events: bus closed")
+	}
+	b.mu.Unlock()
+	cons, err := b.js.CreateOrUpdateConsumer(ctx, StreamName, jetstream.ConsumerConfig{
+		Durable:       name,
+		FilterSubject: subject,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		AckWait:       durableAckWait,
+		MaxAckPending: 1, // one message at a time, in order, across all subscribers
+	})
+	if err != nil {
+		return nil, fmt.Errorf("events: durable %s on %s: %w", name, subject, err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return nil, fmt.Errorf("events: durable %s on %s: %w", name, subject, err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			msg, err := it.Next()
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) || b.nc.IsClosed() {
+				return
+			} else if err != nil {
+				b.log.Warn("durable event subscription", "consumer", name, "subject", subject, "err", err)
+				continue
+			}
+			fn(msg.Subject(), msg.Data())
+			if err := msg.Ack(); err != nil {
+				b.log.Warn("event ack failed; the message will be delivered again", "consumer", name, "err", err)
+			}
+		}
+	}()
+	var once sync.Once
+	b.mu.Lock()
+	id := b.nextID
+	b.nextID++
+	stopFn := func() {
+		once.Do(func() {
+			it.Stop()
+			<-done
+			b.mu.Lock()
+			delete(b.subs, id)
+			b.mu.Unlock()
+		})
+	}
+	b.subs[id] = stopFn
+	b.mu.Unlock()
+	go func() {
+		select {
+		case <-ctx.Done():
+			stopFn()
+		case <-done:
+		}
+	}()
+	return stopFn, nil
+}
+
 // Close stops every subscription, drains the connection and, for an
 // embedded bus, shuts the server down and waits for it.
 func (b *Bus) Close() error {

@@ -255,3 +255,61 @@ func TestEmbeddedListen(t *testing.T) {
 		t.Errorf("in-process-only bus: got ClientURL %q, want empty", u)
 	}
 }
+
+// TestSubscribeDurable: a message published before the durable subscriber
+// starts is delivered to it, and an acknowledged one is not delivered again
+// to the next subscriber under the same name.
+func TestSubscribeDurable(t *testing.T) {
+	bus, err := events.Open(context.Background(), events.Options{DataDir: t.TempDir(), Logger: quietLogger()})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer bus.Close()
+	ctx := context.Background()
+	if err := bus.Publish(ctx, "nexus.tx.in", map[string]int{"n": 1}); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var got []string
+	collect := func(_ string, data []byte) {
+		mu.Lock()
+		got = append(got, string(data))
+		mu.Unlock()
+	}
+	count := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got)
+	}
+	stop, err := bus.SubscribeDurable(ctx, "tx-feed", "nexus.tx.in", collect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.Publish(ctx, "nexus.tx.in", map[string]int{"n": 2}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); count() < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("got %v, want both messages", got)
+		}
+	}
+	stop()
+	if err := bus.Publish(ctx, "nexus.tx.in", map[string]int{"n": 3}); err != nil {
+		t.Fatal(err)
+	}
+	stop, err = bus.SubscribeDurable(ctx, "tx-feed", "nexus.tx.in", collect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	for deadline := time.Now().Add(10 * time.Second); count() < 3; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("got %v, want the third message", got)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := `[{"n":1} {"n":2} {"n":3}]`; fmt.Sprint(got) != want {
+		t.Errorf("got %v, want %s (each once, in order)", got, want)
+	}
+}

@@ -3,6 +3,7 @@ package finint
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sort"
 	"strings"
@@ -51,15 +52,15 @@ var ErrOutOfOrder = errors.New("transaction older than the engine's clock")
 type Engine struct {
 	rules      []Rule
 	designated map[string]bool
+	why        map[string]string // why an account is designated, for explanations
 	horizon    time.Duration
 	accounts   map[string]*account
-	queue      []*Transaction
+	queue      []queued
 	head       int
 	now        time.Time
 
 	open    map[string]*alertState
 	openQ   []openRef
-	seq     int
 	changed []*alertState
 
 	ctrDay string
@@ -68,6 +69,13 @@ type Engine struct {
 	// Budget caps the edges one graph search (cycle, exposure) may expand per transaction,
 	// which bounds the latency of a decision on dense hubs.
 	Budget int
+}
+
+// queued is a transaction in the windows with its accounts, so eviction
+// needs no map lookups.
+type queued struct {
+	tx       *Transaction
+	from, to *account
 }
 
 type account struct {
@@ -107,7 +115,7 @@ type alertState struct {
 // NewEngine returns an engine for rules. designated lists the account ids held by
 // designated (sanctioned) parties, for the exposure typology.
 func NewEngine(rules []Rule, designated []string) (*Engine, error) {
-	e := &Engine{designated: map[string]bool{}, accounts: map[string]*account{},
+	e := &Engine{designated: map[string]bool{}, why: map[string]string{}, accounts: map[string]*account{},
 		open: map[string]*alertState{}, ctr: map[string]*ctrAgg{}, Budget: 20000}
 	for _, r := range rules {
 		if r.ID == "" {
@@ -164,7 +172,7 @@ func (e *Engine) Process(tx Transaction) ([]Alert, error) {
 		to.last = tx.Time
 	}
 	if from != nil || to != nil {
-		e.queue = append(e.queue, t)
+		e.queue = append(e.queue, queued{t, from, to})
 	}
 	for i := range e.rules {
 		r := &e.rules[i]
@@ -189,6 +197,8 @@ func (e *Engine) Process(tx Transaction) ([]Alert, error) {
 			e.passThrough(r, t, from)
 		case Cycle:
 			e.cycle(r, t)
+		case Chain:
+			e.chain(r, t)
 		}
 	}
 	return e.drain(), nil
@@ -208,6 +218,30 @@ func (e *Engine) Flush() []Alert {
 	e.ctr, e.ctrDay = map[string]*ctrAgg{}, ""
 	return out
 }
+
+// Seen primes the engine with an account last active at last, before the replayed
+// window: what the dormancy rule needs of history older than the horizon.
+func (e *Engine) Seen(account string, last time.Time) {
+	if a := e.acct(account); a != nil && last.After(a.last) {
+		a.last = last
+	}
+}
+
+// Designate marks account as held by a designated party, with why in words
+// ("holder X matches OFAC SDN entry Y at 0.97"), which exposure alerts quote.
+func (e *Engine) Designate(account, why string) {
+	e.designated[account] = true
+	if why != "" {
+		e.why[account] = why
+	}
+}
+
+// Horizon is the longest window of the rule set: the history an engine needs to replay
+// to be in the state it was in at its clock.
+func (e *Engine) Horizon() time.Duration { return e.horizon }
+
+// Now is the engine's clock: the time of the last transaction processed.
+func (e *Engine) Now() time.Time { return e.now }
 
 // Stats reports the engine's retained state: accounts known, transactions in the windows,
 // alerts open.
@@ -231,17 +265,18 @@ func (e *Engine) acct(id string) *account {
 // forgets open alerts that can no longer grow.
 func (e *Engine) evict() {
 	cut := e.now.Add(-e.horizon)
-	for e.head < len(e.queue) && e.queue[e.head].Time.Before(cut) {
-		t := e.queue[e.head]
-		e.queue[e.head] = nil
+	for e.head < len(e.queue) && e.queue[e.head].tx.Time.Before(cut) {
+		q := e.queue[e.head]
+		t := q.tx
+		e.queue[e.head] = queued{}
 		e.head++
-		if a := e.accounts[t.From]; a != nil && len(a.out) > 0 && a.out[0] == t {
+		if a := q.from; a != nil && len(a.out) > 0 && a.out[0] == t {
 			a.out = a.out[1:]
 			if len(a.out) == 0 {
 				a.out = nil
 			}
 		}
-		if a := e.accounts[t.To]; a != nil && len(a.in) > 0 && a.in[0] == t {
+		if a := q.to; a != nil && len(a.in) > 0 && a.in[0] == t {
 			a.in = a.in[1:]
 			if len(a.in) == 0 {
 				a.in = nil
@@ -249,7 +284,7 @@ func (e *Engine) evict() {
 		}
 	}
 	if e.head > 1024 && e.head > len(e.queue)/2 {
-		e.queue = append([]*Transaction(nil), e.queue[e.head:]...)
+		e.queue = append([]queued(nil), e.queue[e.head:]...)
 		e.head = 0
 	}
 	n := 0
@@ -267,8 +302,19 @@ func (e *Engine) evict() {
 
 // since returns the suffix of a time-ordered list at or after t.
 func since(list []*Transaction, t time.Time) []*Transaction {
-	i := sort.Search(len(list), func(i int) bool { return !list[i].Time.Before(t) })
-	return list[i:]
+	if len(list) == 0 || !list[0].Time.Before(t) {
+		return list // the whole list is in the window: the common case
+	}
+	lo, hi := 1, len(list)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if list[m].Time.Before(t) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return list[lo:]
 }
 
 func (e *Engine) windowStart(r *Rule) time.Time { return e.now.Add(-time.Duration(r.Window)) }
@@ -310,9 +356,8 @@ func (e *Engine) raise(r *Rule, key, main, note string, accounts []string, txs [
 	}
 	a := e.open[key]
 	if a == nil || a.End.Before(start) {
-		e.seq++
 		a = &alertState{rule: r, key: key, main: main, txSet: map[string]bool{}}
-		a.ID = fmt.Sprintf("%s-%s-%d", r.ID, idPart(main), e.seq)
+		a.ID = alertID(r.ID, main, key, start)
 		a.Typology, a.Rule = r.Typology, r.ID
 		a.Start = start
 		e.open[key] = a
@@ -351,6 +396,19 @@ func (e *Engine) raise(r *Rule, key, main, note string, accounts []string, txs [
 	if !slices.Contains(e.changed, a) {
 		e.changed = append(e.changed, a)
 	}
+}
+
+// alertID names a pattern instance by its rule, its main account, its key and the time
+// of its first evidence, so replaying the same transactions (a restart that rebuilds the
+// engine from the store, or `tx detect` over stored history) gives the same ids, and a
+// stored alert is updated rather than duplicated.
+func alertID(rule, main, key string, start time.Time) string {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	h.Write([]byte{0})
+	// Microseconds: what the store keeps, so a replay from it names the same instance.
+	h.Write([]byte(start.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)))
+	return fmt.Sprintf("%s-%s-%012x", rule, idPart(main), h.Sum64()&0xffffffffffff)
 }
 
 func idPart(s string) string {

@@ -85,15 +85,22 @@ func explain(a *alertState) string {
 		}
 		return fmt.Sprintf("money went round %s in %s over %s, amounts %s — funds returned to their origin",
 			strings.Join(hops, " → "), plural(len(txs), "hop", "hops"), s.span(), s.rng())
+	case Chain:
+		return fmt.Sprintf("%s passed on along %s in %s over %s — a layering chain (amounts within %.0f%% of each other)",
+			s.rng(), strings.Join(a.Accounts, " → "), plural(len(txs), "hop", "hops"), s.span(), 100*a.rule.AmountTolerance)
 	case Dormant:
 		return fmt.Sprintf("acct %s, silent since %s, moved %s on %s", a.main, a.note, a.Total, txs[len(txs)-1].Time.Format(time.DateOnly))
 	case Exposure:
-		parts := strings.SplitN(a.note, "|", 3)
-		if len(parts) == 3 && parts[0] == "to" {
-			return fmt.Sprintf("acct %s's money reached designated acct %s in %s hop(s): %s", a.main, parts[1], parts[2], chain(txs))
+		parts := strings.SplitN(a.note, "|", 4)
+		why := ""
+		if len(parts) == 4 && parts[3] != "" {
+			why = " — " + parts[3]
 		}
-		if len(parts) == 3 {
-			return fmt.Sprintf("acct %s received money from designated acct %s in %s hop(s): %s", a.main, parts[1], parts[2], chain(txs))
+		if len(parts) >= 3 && parts[0] == "to" {
+			return fmt.Sprintf("acct %s's money reached designated acct %s in %s hop(s): %s%s", a.main, parts[1], parts[2], chain(txs), why)
+		}
+		if len(parts) >= 3 {
+			return fmt.Sprintf("acct %s received money from designated acct %s in %s hop(s): %s%s", a.main, parts[1], parts[2], chain(txs), why)
 		}
 	}
 	return fmt.Sprintf("%s: %d transactions, total %s", a.Typology, len(txs), a.Total)

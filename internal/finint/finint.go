@@ -161,3 +161,28 @@ type Transaction struct {
 	Location  string    `json:"location,omitempty"`  // branch, ATM or place where cash changed hands
 	Conductor string    `json:"conductor,omitempty"` // the person who carried out a cash transaction
 }
+
+// Validate checks what every transaction must have, whatever its source,
+// and names the failing field (as the csv format calls it).
+func (t Transaction) Validate() (field string, err error) {
+	switch {
+	case t.ID == "":
+		return "id", errors.New("empty")
+	case t.Time.IsZero():
+		return "timestamp", errors.New("missing")
+	}
+	if _, err := ParseType(string(t.Type)); err != nil {
+		return "type", err
+	}
+	switch {
+	case t.Amount <= 0:
+		return "amount", fmt.Errorf("want a positive amount, got %s", t.Amount.Decimal())
+	case len(t.Currency) != 3:
+		return "currency", fmt.Errorf("want an ISO 4217 code, got %q", t.Currency)
+	case t.From == "" && t.Type != CashDeposit:
+		return "from_account", errors.New("empty (only a cash deposit may omit it)")
+	case t.To == "" && t.Type != CashWithdrawal:
+		return "to_account", errors.New("empty (only a cash withdrawal may omit it)")
+	}
+	return "", nil
+}

@@ -37,6 +37,11 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // for each in file order. It stops at the first malformed row with a *ParseError, or at
 // the first error emit returns.
 func Read(r io.Reader, format string, emit func(Transaction) error) error {
+	return ReadLines(r, format, func(tx Transaction, _ int) error { return emit(tx) })
+}
+
+// ReadLines is Read with the line each transaction starts on.
+func ReadLines(r io.Reader, format string, emit func(tx Transaction, line int) error) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -87,7 +92,7 @@ func Read(r io.Reader, format string, emit func(Transaction) error) error {
 		if err != nil {
 			return &ParseError{Line: line, Field: field, Err: err}
 		}
-		if err := emit(tx); err != nil {
+		if err := emit(tx, line); err != nil {
 			return err
 		}
 	}

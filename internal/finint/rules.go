@@ -21,13 +21,14 @@ const (
 	Funnel        = "funnel"
 	PassThrough   = "pass_through"
 	Cycle         = "cycle"
+	Chain         = "chain"
 	Dormant       = "dormant"
 	Exposure      = "exposure"
 )
 
 // Typologies lists every typology the engine knows.
 var Typologies = []string{Structuring, CTR, Smurfing, FanIn, FanOut, ScatterGather,
-	GatherScatter, Funnel, PassThrough, Cycle, Dormant, Exposure}
+	GatherScatter, Funnel, PassThrough, Cycle, Chain, Dormant, Exposure}
 
 // Duration is a time.Duration written in rule files as "36h", "4d" or "2w".
 type Duration time.Duration
@@ -84,15 +85,15 @@ type Rule struct {
 	MinAmount Amount `json:"min_amount,omitempty"` // amounts below are ignored (0: no floor)
 	MaxAmount Amount `json:"max_amount,omitempty"` // amounts at or above are ignored (0: no ceiling)
 
-	MinCount          int `json:"min_count,omitempty"`          // structuring: deposits in the window
+	MinCount          int `json:"min_count,omitempty"`          // structuring: deposits in the window; chain: hops
 	MinCounterparties int `json:"min_counterparties,omitempty"` // fan_in, fan_out, scatter/gather: distinct counterparties
 	MinConductors     int `json:"min_conductors,omitempty"`     // smurfing: distinct conductors
 	MinLocations      int `json:"min_locations,omitempty"`      // funnel: distinct deposit locations
 
 	Ratio           float64  `json:"ratio,omitempty"`            // pass_through, funnel: share of inflow that leaves
-	MaxHops         int      `json:"max_hops,omitempty"`         // cycle (≤ 6), exposure (k)
-	AmountTolerance float64  `json:"amount_tolerance,omitempty"` // cycle, fan_in/out: relative spread allowed between amounts (0: any)
-	Ordered         bool     `json:"ordered,omitempty"`          // cycle, exposure: hops must follow each other in time
+	MaxHops         int      `json:"max_hops,omitempty"`         // cycle, chain (≤ 6), exposure (k)
+	AmountTolerance float64  `json:"amount_tolerance,omitempty"` // cycle, chain, fan_in/out: relative spread allowed between amounts (0: any)
+	Ordered         bool     `json:"ordered,omitempty"`          // cycle, chain, exposure: hops must follow each other in time
 	DormantFor      Duration `json:"dormant_for,omitempty"`      // dormant: silence before the activation
 	Types           []Type   `json:"types,omitempty"`            // only these transaction types (empty: the typology's default)
 
@@ -176,6 +177,13 @@ func (r *Rule) Validate() error {
 		if r.MaxHops < 2 || r.MaxHops > 6 {
 			return fmt.Errorf("max_hops must be 2..6")
 		}
+	case Chain:
+		if r.MinCount < 2 || r.MaxHops < r.MinCount || r.MaxHops > 6 {
+			return fmt.Errorf("chain needs 2 ≤ min_count ≤ max_hops ≤ 6")
+		}
+		if r.AmountTolerance <= 0 {
+			return fmt.Errorf("chain needs an amount_tolerance: the amount passed on is what links the hops")
+		}
 	case Exposure:
 		if r.MaxHops < 1 || r.MaxHops > 6 {
 			return fmt.Errorf("max_hops must be 1..6")
@@ -205,6 +213,7 @@ const DefaultRules = `{
     {"typology": "funnel", "window": "7d", "min_locations": 3, "ratio": 0.7, "base_score": 0.6},
     {"typology": "pass_through", "window": "6h", "ratio": 0.9, "min_amount": "5000.00"},
     {"typology": "cycle", "window": "14d", "max_hops": 6, "amount_tolerance": 0.2, "ordered": true, "base_score": 0.6},
+    {"typology": "chain", "window": "7d", "min_count": 3, "max_hops": 6, "amount_tolerance": 0.02, "ordered": true, "base_score": 0.5},
     {"typology": "dormant", "dormant_for": "180d", "min_amount": "5000.00"},
     {"typology": "exposure", "window": "30d", "max_hops": 3, "ordered": true, "base_score": 0.7}
   ]

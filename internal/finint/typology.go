@@ -125,8 +125,12 @@ func (e *Engine) fan(r *Rule, t *Transaction, hub *account, in bool) {
 	if cp(t) == "" || cp(t) == hubID {
 		return
 	}
+	recent := since(list, e.windowStart(r))
+	if len(recent) < r.MinCounterparties {
+		return // too few payments to come from enough counterparties
+	}
 	var cand []*Transaction
-	for _, x := range since(list, e.windowStart(r)) {
+	for _, x := range recent {
 		if c := cp(x); c != "" && c != hubID && typeOK(r, x.Type) && amountOK(r, x.Amount) && near(r, x.Amount, t.Amount) {
 			cand = append(cand, x)
 		}
@@ -191,8 +195,12 @@ func (e *Engine) scatterGather(r *Rule, t *Transaction, from, to *account) {
 		return
 	}
 	start := e.windowStart(r)
+	into := since(to.in, start)
+	if len(into) < r.MinCounterparties {
+		return
+	}
 	gather := map[string]*Transaction{} // intermediate → its payment to the beneficiary
-	for _, x := range since(to.in, start) {
+	for _, x := range into {
 		if x.From != "" && x.From != t.To && typeOK(r, x.Type) && amountOK(r, x.Amount) {
 			gather[x.From] = x
 		}
@@ -234,6 +242,9 @@ func (e *Engine) gatherScatter(r *Rule, t *Transaction, from *account) {
 		return
 	}
 	start := e.windowStart(r)
+	if len(since(from.in, start)) < r.MinCounterparties || len(from.out) < r.MinCounterparties {
+		return
+	}
 	var ins, outs []*Transaction
 	senders, receivers := map[string]bool{}, map[string]bool{}
 	var firstIn time.Time
@@ -351,6 +362,13 @@ func (e *Engine) cycle(r *Rule, t *Transaction) {
 		return
 	}
 	start := e.windowStart(r)
+	// The cycle must leave t.To and enter t.From within the window.
+	if to := e.accounts[t.To]; to == nil || len(since(to.out, start)) == 0 {
+		return
+	}
+	if from := e.accounts[t.From]; from == nil || len(since(from.in, start)) == 0 {
+		return
+	}
 	budget := e.Budget
 	path := make([]*Transaction, 0, r.MaxHops)
 	onPath := map[string]bool{t.To: true}
@@ -404,6 +422,93 @@ func (e *Engine) cycle(r *Rule, t *Transaction) {
 	e.raise(r, r.ID+"|"+strings.Join(key, ","), accs[0], "", accs, ev, score(r, float64(len(ev)), 2))
 }
 
+// chain: the same amount (within the tolerance) passed on along a path of distinct
+// accounts, at least MinCount hops and at most MaxHops — layering through a chain of
+// accounts, or a round trip that has not closed. Evaluated for each payment u→v: the
+// longest such path into u and out of v (a bounded search over the window) joined by it.
+func (e *Engine) chain(r *Rule, t *Transaction) {
+	if t.From == "" || t.To == "" || t.From == t.To || !typeOK(r, t.Type) || !amountOK(r, t.Amount) {
+		return
+	}
+	start := e.windowStart(r)
+	// With nothing into t.From or out of t.To in the window, t is a chain of one.
+	from, to := e.accounts[t.From], e.accounts[t.To]
+	if len(since(from.in, start)) == 0 && len(since(to.out, start)) == 0 {
+		return
+	}
+	budget := e.Budget
+	on := map[string]bool{t.From: true, t.To: true}
+	ok := func(x *Transaction) bool {
+		return x != t && typeOK(r, x.Type) && amountOK(r, x.Amount) && near(r, x.Amount, t.Amount)
+	}
+	// back returns the longest path ending in at, earliest hop first.
+	var back func(at string, before time.Time, room int) []*Transaction
+	back = func(at string, before time.Time, room int) []*Transaction {
+		a := e.accounts[at]
+		if room == 0 || a == nil {
+			return nil
+		}
+		var best []*Transaction
+		for _, x := range since(a.in, start) {
+			if budget--; budget < 0 {
+				break
+			}
+			if x.From == "" || on[x.From] || !ok(x) || (r.Ordered && x.Time.After(before)) {
+				continue
+			}
+			on[x.From] = true
+			p := append(back(x.From, x.Time, room-1), x)
+			delete(on, x.From)
+			if len(p) > len(best) {
+				best = p
+			}
+		}
+		return best
+	}
+	// fwd returns the longest path starting at at, earliest hop first.
+	var fwd func(at string, after time.Time, room int) []*Transaction
+	fwd = func(at string, after time.Time, room int) []*Transaction {
+		a := e.accounts[at]
+		if room == 0 || a == nil {
+			return nil
+		}
+		var best []*Transaction
+		for _, x := range since(a.out, start) {
+			if budget--; budget < 0 {
+				break
+			}
+			if x.To == "" || on[x.To] || !ok(x) || (r.Ordered && x.Time.Before(after)) {
+				continue
+			}
+			on[x.To] = true
+			p := append([]*Transaction{x}, fwd(x.To, x.Time, room-1)...)
+			delete(on, x.To)
+			if len(p) > len(best) {
+				best = p
+			}
+		}
+		return best
+	}
+	b := back(t.From, t.Time, r.MaxHops-1)
+	for _, x := range b {
+		on[x.From] = true
+	}
+	f := fwd(t.To, t.Time, r.MaxHops-1-len(b))
+	path := append(append(b, t), f...)
+	if len(path) < r.MinCount {
+		return
+	}
+	accs := make([]string, 0, len(path)+1)
+	lowest := path[0].From
+	for _, x := range path {
+		accs = append(accs, x.From)
+		lowest = min(lowest, x.From)
+	}
+	accs = append(accs, path[len(path)-1].To)
+	lowest = min(lowest, path[len(path)-1].To)
+	e.raise(r, r.ID+"|"+lowest+"|"+t.Amount.Decimal(), accs[0], "", accs, path, score(r, float64(len(path)), float64(r.MinCount)))
+}
+
 // dormant: an account silent for DormantFor moves money again.
 func (e *Engine) dormant(r *Rule, t *Transaction, a *account, id string) {
 	if a == nil || a.last.IsZero() || !typeOK(r, t.Type) || !amountOK(r, t.Amount) {
@@ -434,7 +539,7 @@ func (e *Engine) exposure(r *Rule, t *Transaction, from, to *account) {
 				accs = append(accs, x.From)
 			}
 			accs = append(accs, t.To)
-			e.raise(r, r.ID+"|to|"+id+"|"+t.To, id, "to|"+t.To+"|"+itoa(len(path)), accs, path,
+			e.raise(r, r.ID+"|to|"+id+"|"+t.To, id, "to|"+t.To+"|"+itoa(len(path))+"|"+e.why[t.To], accs, path,
 				score(r, float64(r.MaxHops+1-len(path)), float64(r.MaxHops)))
 			if len(path) >= r.MaxHops {
 				return
@@ -479,6 +584,6 @@ func (e *Engine) exposure(r *Rule, t *Transaction, from, to *account) {
 		accs = append(accs, x.From)
 	}
 	accs = append(accs, t.To)
-	e.raise(r, r.ID+"|from|"+t.To+"|"+exp.designated, t.To, "from|"+exp.designated+"|"+itoa(exp.hops), accs, exp.path,
+	e.raise(r, r.ID+"|from|"+t.To+"|"+exp.designated, t.To, "from|"+exp.designated+"|"+itoa(exp.hops)+"|"+e.why[exp.designated], accs, exp.path,
 		score(r, float64(r.MaxHops+1-exp.hops), float64(r.MaxHops)))
 }

@@ -64,6 +64,8 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/api/v1/graph/communities", Action: audit.ActionRead, API: s.graphCommunities},
 		{Method: "POST", Pattern: "/api/v1/graph/disrupt", Action: audit.ActionRead, API: s.graphDisrupt},
 		{Method: "GET", Pattern: "/api/v1/graph/export", Action: audit.ActionExport, API: s.graphExport},
+		{Method: "POST", Pattern: "/api/v1/alerts/{id}/report", Action: audit.ActionExport, API: s.alertReport},
+		{Method: "POST", Pattern: "/api/v1/transactions", Action: audit.ActionImport, API: s.postTransactions},
 		// yente's matching API, outside /api/v1 so its clients work as they
 		// are; authenticated and audited like every API route.
 		{Method: "POST", Pattern: "/match/{dataset}", Action: audit.ActionSearch, API: s.matchYente},

@@ -182,6 +182,13 @@ type alertPage struct {
 
 func (s *Server) listAlerts(r *http.Request, c *call) (any, error) {
 	c.Object = "alerts " + r.URL.RawQuery
+	switch kind := r.URL.Query().Get("kind"); kind {
+	case "typology":
+		return s.listTxAlerts(r, c)
+	case "", "screening":
+	default:
+		return nil, invalid("parameter kind %q: want screening or typology", kind)
+	}
 	q := store.AlertQuery{Status: r.URL.Query().Get("status")}
 	var err error
 	if q.Limit, err = intParam(r, "limit", defaultLimit, 1, maxLimit); err != nil {
@@ -207,10 +214,6 @@ func (s *Server) listAlerts(r *http.Request, c *call) (any, error) {
 
 func (s *Server) setAlertStatus(r *http.Request, c *call) (any, error) {
 	c.Object = "alert:" + r.PathValue("id")
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return nil, notFound("alert %s not found", r.PathValue("id"))
-	}
 	var req struct {
 		Status string `json:"status"`
 		Note   string `json:"note"`
@@ -219,5 +222,11 @@ func (s *Server) setAlertStatus(r *http.Request, c *call) (any, error) {
 		return nil, err
 	}
 	c.Object += " status:" + req.Status
+	// Screening alerts have numeric ids; typology alerts are named by the
+	// engine (rule-account-hash).
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return s.store.SetTxAlertStatus(r.Context(), c.Viewer, r.PathValue("id"), req.Status, req.Note)
+	}
 	return s.store.SetAlertStatus(r.Context(), c.Viewer, id, req.Status, req.Note)
 }

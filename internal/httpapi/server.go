@@ -18,6 +18,7 @@ import (
 
 	"github.com/nexus-intel/nexus/internal/access"
 	"github.com/nexus-intel/nexus/internal/events"
+	"github.com/nexus-intel/nexus/internal/finint/feed"
 	"github.com/nexus-intel/nexus/internal/network"
 	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
@@ -50,6 +51,9 @@ type Config struct {
 	Screening *screening.Service
 	// Graph serves /api/v1/graph/...; nil disables them.
 	Graph *network.Service
+	// Transactions evaluates and stores POST /api/v1/transactions; nil
+	// disables it.
+	Transactions *feed.Feed
 }
 
 // ImportRequest is one upload handed to Config.Import.
@@ -79,6 +83,7 @@ type Server struct {
 	metrics   *metrics
 	screening *screening.Service
 	graph     *network.Service
+	feed      *feed.Feed
 }
 
 // New returns a server for cfg.
@@ -86,7 +91,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		store: cfg.Store, bus: cfg.Bus, importFn: cfg.Import, log: cfg.Logger, now: cfg.Now,
 		registry: cfg.Registry, version: cfg.Version, maxUpload: cfg.MaxUpload, screening: cfg.Screening,
-		graph: cfg.Graph,
+		graph: cfg.Graph, feed: cfg.Transactions,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
