@@ -165,7 +165,9 @@ func (s *Server) admit(r *http.Request, rt route, c *call, retryAfter *time.Dura
 	return nil
 }
 
-func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions }
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
 
 // errRateLimited answers 429; it is not one of the domain codes because
 // only the HTTP layer limits rates.
