@@ -100,14 +100,32 @@ func (s *Store) eachAudit(ctx context.Context, t txn, after int64, fn func(audit
 // the error names the first bad event. It also checks the chain ends where
 // the head says, so removing the newest events is caught too.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
+	n, _, err := s.VerifyAuditAt(ctx, 0)
+	return n, err
+}
+
+// VerifyAuditAt is VerifyAudit that also returns the verified event at seq
+// (nil when the log does not reach it), for checking a signed checkpoint;
+// seq < 0 returns the last event, for signing one.
+func (s *Store) VerifyAuditAt(ctx context.Context, seq int64) (int64, *audit.Event, error) {
 	var v audit.Verifier
+	var at *audit.Event
+	check := func(e audit.Event) error {
+		if err := v.Check(e); err != nil {
+			return err
+		}
+		if e.Seq == seq || seq < 0 {
+			at = &e
+		}
+		return nil
+	}
 	err := s.read(ctx, func(t txn) error {
 		var headSeq int64
 		var headHash string
 		if err := t.queryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
 			return err
 		}
-		if err := s.eachAudit(ctx, t, 0, v.Check); err != nil {
+		if err := s.eachAudit(ctx, t, 0, check); err != nil {
 			return err
 		}
 		last := v.Last()
@@ -122,7 +140,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 		return nil
 	})
 	if err != nil {
-		return v.Count(), fmt.Errorf("verify audit: %w", err)
+		return v.Count(), nil, fmt.Errorf("verify audit: %w", err)
 	}
-	return v.Count(), nil
+	return v.Count(), at, nil
 }
