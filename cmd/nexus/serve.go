@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -27,9 +28,25 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		noStarter = fs.Bool("no-starter", false, "do not load the embedded starter lists into an empty database")
 		updateIvl = fs.Duration("lists-update-interval", 0, "fetch the official lists this often (e.g. 24h); 0 disables")
 		listsBase = fs.String("lists-base-url", "", "fetch list files from this URL prefix instead of the publishers'")
+		tlsCert   = fs.String("tls-cert", "", "serve HTTPS with this PEM certificate (with --tls-key)")
+		tlsKey    = fs.String("tls-key", "", "the PEM private key of --tls-cert")
+		banner    = fs.String("banner", "", "system-use notice users must acknowledge at logon (default: the CJIS-style notice)")
+		rateAddr  = fs.Float64("rate-limit-addr", 50, "API requests per second allowed from one client address (bursts of twice that); 0 disables")
+		rateToken = fs.Float64("rate-limit-token", 20, "API requests per second allowed per token or session (bursts of twice that); 0 disables")
+		maxBody   = fs.Int64("max-body", httpapi.DefaultMaxBody, "largest request body in bytes, uploads aside")
 	)
 	if err := e.parse(fs, args); err != nil {
 		return err
+	}
+	var tlsConf *tls.Config
+	if *tlsCert != "" || *tlsKey != "" {
+		if *tlsCert == "" || *tlsKey == "" {
+			return fmt.Errorf("--tls-cert and --tls-key go together")
+		}
+		var err error
+		if tlsConf, err = httpapi.TLSConfig(*tlsCert, *tlsKey); err != nil {
+			return err
+		}
 	}
 	logger := e.logger()
 	st, err := e.openStore(ctx)
@@ -69,6 +86,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}()
 	}
 
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		disableInactiveAccounts(jobCtx, st, logger)
+	}()
+
 	svc, stopScreening, err := startScreening(jobCtx, st, bus, logger)
 	if err != nil {
 		return err
@@ -78,14 +101,42 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	reg := prometheus.NewRegistry() // httpapi registers its own and the Go/process collectors
 	api := httpapi.New(httpapi.Config{
 		Store: st, Bus: bus, Logger: logger, Now: time.Now, Registry: reg, Version: version, Screening: svc,
+		Banner: *banner, RatePerAddr: *rateAddr, RatePerToken: *rateToken, MaxBody: *maxBody,
 		Import: func(ctx context.Context, req httpapi.ImportRequest) (store.Delta, error) {
 			return im.run(ctx, importJob{Viewer: req.Viewer, Source: "api", Dataset: store.Dataset{Name: req.Dataset},
 				Format: req.Format, Path: req.Path, Strict: req.Strict, Map: req.Map, Note: "api upload",
 				Skipped: func(p ingest.Problem) { logger.Warn("skipped row", "dataset", req.Dataset, "problem", p.Error()) }})
 		},
 	})
-	logger.Info("nexus listening", "addr", "http://"+*addr, "database", st.Dialect(), "version", version)
-	return httpapi.ListenAndServe(ctx, *addr, api.Handler(), logger)
+	scheme := "http://"
+	if tlsConf != nil {
+		scheme = "https://"
+	}
+	logger.Info("nexus listening", "addr", scheme+*addr, "database", st.Dialect(), "version", version)
+	return httpapi.ListenAndServeTLS(ctx, *addr, api.Handler(), logger, tlsConf)
+}
+
+// disableInactiveAccounts disables accounts unused for 90 days (CJIS
+// AC-2(3)) at start and then hourly, recording each in the audit log.
+func disableInactiveAccounts(ctx context.Context, st *store.Store, logger *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		names, err := st.DisableInactiveUsers(ctx)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("disabling inactive accounts", "err", err)
+		}
+		for _, n := range names {
+			if err := record(ctx, st, access.SystemViewer(), audit.ActionPermission, "disable user:"+n+" (90 days unused)", nil); err != nil {
+				logger.Error("audit", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // bootstrapAdmin gives a new installation its first account: when no user
