@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 
 	"github.com/nexus-intel/nexus"
 	"github.com/nexus-intel/nexus/internal/audit"
@@ -11,15 +13,117 @@ import (
 const auditColumns = "seq, time, actor, agency, action, object, purpose, case_number, outcome, source_addr, detail, prev_hash, hash"
 
 // AppendAudit chains e onto the log and stores it; it returns the stored
-// event. Appends are serialised across processes and nodes by the lock on
-// the audit_head row (PostgreSQL) or the write lock (SQLite), so each
-// append sees the one before it.
+// event once it is committed. Concurrent appends are committed together
+// (group commit): while one batch is being written the next gathers, and
+// one of its callers writes it, so appends never wait behind each other's
+// transactions one by one. Appends are serialised across processes and
+// nodes by the lock on the audit_head row (PostgreSQL) or the write lock
+// (SQLite), so each batch sees the one before it.
 func (s *Store) AppendAudit(ctx context.Context, e audit.Event) (audit.Event, error) {
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
+	if err := checkAuditEvent(e); err != nil {
+		return audit.Event{}, err
+	}
+	r := &auditReq{ev: e, res: make(chan auditRes, 1)}
+	s.audit.mu.Lock()
+	s.audit.pending = append(s.audit.pending, r)
+	lead := !s.audit.writing
+	s.audit.writing = true
+	s.audit.mu.Unlock()
+	if !lead {
+		res := <-r.res
+		if !res.lead {
+			return res.ev, res.err
+		}
+	}
+	// This caller writes the batch gathered so far, its own event with it.
+	s.audit.mu.Lock()
+	n := min(len(s.audit.pending), maxAuditBatch)
+	batch := s.audit.pending[:n:n]
+	s.audit.pending = s.audit.pending[n:]
+	s.audit.mu.Unlock()
+	evs := make([]audit.Event, len(batch))
+	for i, b := range batch {
+		evs[i] = b.ev
+	}
+	// Other callers' events ride on this write, so this caller hanging up
+	// must not cancel it.
+	stored, err := s.AppendAuditBatch(context.WithoutCancel(ctx), evs)
+	var own auditRes
+	for i, b := range batch {
+		res := auditRes{err: err}
+		if err == nil {
+			res.ev = stored[i]
+		}
+		if b == r {
+			own = res
+		} else {
+			b.res <- res
+		}
+	}
+	s.audit.mu.Lock()
+	if len(s.audit.pending) > 0 {
+		next := s.audit.pending[0]
+		s.audit.mu.Unlock()
+		next.res <- auditRes{lead: true}
+	} else {
+		s.audit.writing = false
+		s.audit.mu.Unlock()
+	}
+	return own.ev, own.err
+}
+
+// maxAuditBatch bounds one group commit.
+const maxAuditBatch = 4096
+
+// auditQueue gathers concurrent appends for group commit.
+type auditQueue struct {
+	mu      sync.Mutex
+	pending []*auditReq
+	writing bool
+}
+
+type auditReq struct {
+	ev  audit.Event
+	res chan auditRes
+}
+
+// auditRes is a committed event, an error, or (lead) the turn to write the
+// next batch.
+type auditRes struct {
+	ev   audit.Event
+	err  error
+	lead bool
+}
+
+func checkAuditEvent(e audit.Event) error {
 	if e.Actor == "" || e.Action == "" || e.Outcome == "" {
-		return audit.Event{}, nexus.Errorf(nexus.EINVALID, "audit event: actor, action and outcome are required")
+		return nexus.Errorf(nexus.EINVALID, "audit event: actor, action and outcome are required")
+	}
+	return nil
+}
+
+// auditInsertRows is how many events one INSERT carries (13 parameters
+// each, well inside both engines' limits).
+const auditInsertRows = 200
+
+// AppendAuditBatch chains evs onto the log, in order, in one transaction
+// and returns them as stored. Events without a time get the store's clock.
+func (s *Store) AppendAuditBatch(ctx context.Context, evs []audit.Event) ([]audit.Event, error) {
+	if len(evs) == 0 {
+		return nil, nil
+	}
+	out := make([]audit.Event, len(evs))
+	for i, e := range evs {
+		if e.Time.IsZero() {
+			e.Time = s.now()
+		}
+		if err := checkAuditEvent(e); err != nil {
+			return nil, err
+		}
+		out[i] = e
 	}
 	err := s.write(ctx, func(t txn) error {
 		var head audit.Event
@@ -30,19 +134,34 @@ func (s *Store) AppendAudit(ctx context.Context, e audit.Event) (audit.Event, er
 		if head.Seq > 0 {
 			prev = &head
 		}
-		e = audit.Chain(prev, e)
-		if _, err := t.exec(ctx, "INSERT INTO audit_events ("+auditColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			e.Seq, formatTime(e.Time), e.Actor, e.Agency, e.Action, e.Object, e.Purpose, e.CaseNumber, e.Outcome,
-			e.SourceAddr, e.Detail, e.PrevHash, e.Hash); err != nil {
-			return dbError(err, fmt.Sprintf("audit event %d", e.Seq))
+		for i := range out {
+			out[i] = audit.Chain(prev, out[i])
+			prev = &out[i]
 		}
-		_, err := t.exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", e.Seq, e.Hash)
+		for lo := 0; lo < len(out); lo += auditInsertRows {
+			chunk := out[lo:min(lo+auditInsertRows, len(out))]
+			var q strings.Builder
+			q.WriteString("INSERT INTO audit_events (" + auditColumns + ") VALUES ")
+			args := make([]any, 0, 13*len(chunk))
+			for i, e := range chunk {
+				if i > 0 {
+					q.WriteString(",")
+				}
+				q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?)")
+				args = append(args, e.Seq, formatTime(e.Time), e.Actor, e.Agency, e.Action, e.Object, e.Purpose, e.CaseNumber,
+					e.Outcome, e.SourceAddr, e.Detail, e.PrevHash, e.Hash)
+			}
+			if _, err := t.exec(ctx, q.String(), args...); err != nil {
+				return dbError(err, fmt.Sprintf("audit events %d-%d", chunk[0].Seq, chunk[len(chunk)-1].Seq))
+			}
+		}
+		_, err := t.exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", prev.Seq, prev.Hash)
 		return err
 	})
 	if err != nil {
-		return audit.Event{}, fmt.Errorf("append audit: %w", err)
+		return nil, fmt.Errorf("append audit: %w", err)
 	}
-	return e, nil
+	return out, nil
 }
 
 // auditPage is how many events EachAuditEvent reads per query.

@@ -46,6 +46,8 @@ type Store struct {
 	// so a viewer's visible marking ids are computed in Go.
 	mu       sync.Mutex
 	markings []markingRow
+
+	audit auditQueue
 }
 
 // Open connects to url and applies pending migrations under a lock.
