@@ -105,9 +105,50 @@ func checkAuditEvent(e audit.Event) error {
 	return nil
 }
 
-// auditInsertRows is how many events one INSERT carries (13 parameters
-// each, well inside both engines' limits).
+// auditInsertRows is how many events one PostgreSQL INSERT carries (13
+// parameters each, well inside its limit).
 const auditInsertRows = 200
+
+// insertAudit stores chained events. SQLite runs in process, so one
+// prepared single-row INSERT per event is cheapest (no SQL to parse per
+// batch size); PostgreSQL pays a round trip per statement, so it gets
+// multi-row INSERTs.
+func (s *Store) insertAudit(ctx context.Context, t txn, evs []audit.Event) error {
+	args := func(e audit.Event) []any {
+		return []any{e.Seq, formatTime(e.Time), e.Actor, e.Agency, e.Action, e.Object, e.Purpose, e.CaseNumber,
+			e.Outcome, e.SourceAddr, e.Detail, e.PrevHash, e.Hash}
+	}
+	if !s.d.arrays {
+		st, err := t.prepare(ctx, "INSERT INTO audit_events ("+auditColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, e := range evs {
+			if _, err := st.ExecContext(ctx, args(e)...); err != nil {
+				return dbError(err, fmt.Sprintf("audit event %d", e.Seq))
+			}
+		}
+		return nil
+	}
+	for lo := 0; lo < len(evs); lo += auditInsertRows {
+		chunk := evs[lo:min(lo+auditInsertRows, len(evs))]
+		var q strings.Builder
+		q.WriteString("INSERT INTO audit_events (" + auditColumns + ") VALUES ")
+		all := make([]any, 0, 13*len(chunk))
+		for i, e := range chunk {
+			if i > 0 {
+				q.WriteString(",")
+			}
+			q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			all = append(all, args(e)...)
+		}
+		if _, err := t.exec(ctx, q.String(), all...); err != nil {
+			return dbError(err, fmt.Sprintf("audit events %d-%d", chunk[0].Seq, chunk[len(chunk)-1].Seq))
+		}
+	}
+	return nil
+}
 
 // AppendAuditBatch chains evs onto the log, in order, in one transaction
 // and returns them as stored. Events without a time get the store's clock.
@@ -138,22 +179,8 @@ func (s *Store) AppendAuditBatch(ctx context.Context, evs []audit.Event) ([]audi
 			out[i] = audit.Chain(prev, out[i])
 			prev = &out[i]
 		}
-		for lo := 0; lo < len(out); lo += auditInsertRows {
-			chunk := out[lo:min(lo+auditInsertRows, len(out))]
-			var q strings.Builder
-			q.WriteString("INSERT INTO audit_events (" + auditColumns + ") VALUES ")
-			args := make([]any, 0, 13*len(chunk))
-			for i, e := range chunk {
-				if i > 0 {
-					q.WriteString(",")
-				}
-				q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?)")
-				args = append(args, e.Seq, formatTime(e.Time), e.Actor, e.Agency, e.Action, e.Object, e.Purpose, e.CaseNumber,
-					e.Outcome, e.SourceAddr, e.Detail, e.PrevHash, e.Hash)
-			}
-			if _, err := t.exec(ctx, q.String(), args...); err != nil {
-				return dbError(err, fmt.Sprintf("audit events %d-%d", chunk[0].Seq, chunk[len(chunk)-1].Seq))
-			}
+		if err := s.insertAudit(ctx, t, out); err != nil {
+			return err
 		}
 		_, err := t.exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", prev.Seq, prev.Hash)
 		return err
