@@ -4,7 +4,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: help build run test test-short fuzz bench bench-import bench-screen bench-finint bench-graph lint clean
+.PHONY: help build run test test-short fuzz bench bench-import bench-screen bench-finint bench-graph bench-access lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -31,7 +31,7 @@ fuzz: ## explore with every fuzz test for FUZZTIME (default 10s) each; commit wh
 	  done; \
 	done
 
-bench: bench-import bench-screen bench-finint bench-graph ## print every benchmark table
+bench: bench-import bench-screen bench-finint bench-graph bench-access ## print every benchmark table
 
 bench-import: build ## import throughput and peak memory, OFAC 2024, SQLite and PostgreSQL
 	$(GO) run ./tools/benchimport -nexus ./bin/nexus -runs 3
@@ -44,6 +44,9 @@ bench-finint: ## typology precision/recall on AMLSim 20K, engine rate and latenc
 
 bench-graph: ## link analysis at 200k nodes / 2M edges and against networkx (issue 4); SCALE=full for 1M / 10M
 	$(GO) run ./tools/benchgraph -scale $(or $(SCALE),small)
+
+bench-access: ## policy-filter cost at 1M statements, audit append throughput, 1M-event verify (issue 6); BACKENDS=sqlite,postgres
+	$(GO) run ./tools/benchaccess -reps 9 -backends $(or $(BACKENDS),sqlite)
 
 lint: ## gofmt and go vet (and golangci-lint when installed)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)

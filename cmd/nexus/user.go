@@ -189,8 +189,8 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 			if err := st.PutUser(ctx, u); err != nil {
 				return err
 			}
-			// What a session may see was decided at logon; changed
-			// attributes apply from the next one.
+			// Changed attributes end the user's sessions, so the
+			// change is confirmed by a fresh logon.
 			if err := st.EndUserSessions(ctx, u.Name); err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nexus-intel/nexus"
@@ -137,6 +138,13 @@ func NeedsMFA(v access.Viewer) bool {
 	return v.Agency != "" || v.CUI || len(v.Caveats) > 0 || len(v.SharingGroups) > 0 || len(v.Compartments) > 0
 }
 
+// dummyHash is a hash of a random password, checked against when a logon
+// names no user.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := auth.HashPassword(randomText(24), auth.DefaultArgon2) // a 32-character password is valid
+	return h
+})
+
 // errBadCredentials is the one answer to a wrong name, password or code, so
 // a caller cannot tell which was wrong.
 var errBadCredentials = nexus.Errorf(nexus.EUNAUTHENTICATED, "wrong user name, password or one-time code")
@@ -159,6 +167,9 @@ func (s *Store) Login(ctx context.Context, name, password, code string) (User, e
 	})
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
+		// Spend the time a real check takes, so response times do not
+		// tell which names exist.
+		auth.VerifyPassword(password, dummyHash())
 		return User{}, fmt.Errorf("login %s: %w", name, errBadCredentials)
 	case err != nil:
 		return User{}, fmt.Errorf("login %s: %w", name, err)

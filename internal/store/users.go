@@ -309,7 +309,7 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (access.Viewer,
 
 // AuthenticateToken returns the viewer and the token for a token secret.
 // EUNAUTHENTICATED when the token is unknown, revoked, expired or its user
-// disabled or unused for 90 days; the message does not say which, so a
+// disabled, locked or unused for 90 days; the message does not say which, so a
 // caller learns nothing about other people's tokens. A use counts as
 // activity of the user.
 func (s *Store) AuthenticateToken(ctx context.Context, secret string) (access.Viewer, Token, error) {
@@ -329,7 +329,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (access.Vi
 		if err != nil {
 			return err
 		}
-		if tk.Revoked || u.Disabled || (tk.ExpiresAt != nil && !now.Before(*tk.ExpiresAt)) {
+		if tk.Revoked || u.Disabled || u.Locked || (tk.ExpiresAt != nil && !now.Before(*tk.ExpiresAt)) {
 			return unauth
 		}
 		return nil

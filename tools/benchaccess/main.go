@@ -29,7 +29,8 @@ import (
 	"github.com/nexus-intel/nexus/internal/store"
 )
 
-// Each entity has statementsPerEntity statements; a third of the entities
+// Each entity has statementsPerEntity statements (nine properties and
+// its id); a third of the entities
 // are public, a third agency a's, a third agency b's under LES, both
 // released to a task-force sharing group.
 const statementsPerEntity = 10
@@ -118,6 +119,7 @@ func entities(prefix string, n int) []*ftm.Entity {
 		e.Add("idNumber", fmt.Sprintf("ID%08d", i))
 		e.Add("topics", "crime")
 		e.Add("notes", fmt.Sprintf("Linked to organisation %d.", i%50))
+		e.Add("position", "Member")
 		es[i] = e
 	}
 	return es
@@ -142,7 +144,7 @@ func bench(ctx context.Context, backend, url string, nStatements, nEvents, nAppe
 			return nil, err
 		}
 	}
-	perSet := nStatements / statementsPerEntity / 3
+	perSet := (nStatements + 3*statementsPerEntity - 1) / statementsPerEntity / 3
 	sets := []struct {
 		name    string
 		marking access.Marking
