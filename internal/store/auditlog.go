@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -83,6 +84,8 @@ type auditQueue struct {
 	mu      sync.Mutex
 	pending []*auditReq
 	writing bool
+	// insert is the prepared SQLite INSERT (nil until first used).
+	insert *sql.Stmt
 }
 
 type auditReq struct {
@@ -109,6 +112,26 @@ func checkAuditEvent(e audit.Event) error {
 // parameters each, well inside its limit).
 const auditInsertRows = 200
 
+// auditInsertStmt prepares the SQLite audit INSERT once. It must run
+// outside a write transaction: SQLite has one writer connection, which the
+// transaction would hold.
+func (s *Store) auditInsertStmt(ctx context.Context) error {
+	if s.d.arrays {
+		return nil
+	}
+	s.audit.mu.Lock()
+	defer s.audit.mu.Unlock()
+	if s.audit.insert != nil {
+		return nil
+	}
+	st, err := s.db.PrepareContext(ctx, "INSERT INTO audit_events ("+auditColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+	if err != nil {
+		return err
+	}
+	s.audit.insert = st
+	return nil
+}
+
 // insertAudit stores chained events. SQLite runs in process, so one
 // prepared single-row INSERT per event is cheapest (no SQL to parse per
 // batch size); PostgreSQL pays a round trip per statement, so it gets
@@ -119,10 +142,12 @@ func (s *Store) insertAudit(ctx context.Context, t txn, evs []audit.Event) error
 			e.Outcome, e.SourceAddr, e.Detail, e.PrevHash, e.Hash}
 	}
 	if !s.d.arrays {
-		st, err := t.prepare(ctx, "INSERT INTO audit_events ("+auditColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
-		if err != nil {
-			return err
-		}
+		// The statement was prepared once on the single SQLite writer
+		// connection (auditInsertStmt) and is reused by every batch.
+		s.audit.mu.Lock()
+		prepared := s.audit.insert
+		s.audit.mu.Unlock()
+		st := t.tx.StmtContext(ctx, prepared)
 		defer st.Close()
 		for _, e := range evs {
 			if _, err := st.ExecContext(ctx, args(e)...); err != nil {
@@ -165,6 +190,9 @@ func (s *Store) AppendAuditBatch(ctx context.Context, evs []audit.Event) ([]audi
 			return nil, err
 		}
 		out[i] = e
+	}
+	if err := s.auditInsertStmt(ctx); err != nil {
+		return nil, fmt.Errorf("append audit: %w", err)
 	}
 	err := s.write(ctx, func(t txn) error {
 		var head audit.Event

@@ -83,6 +83,12 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.audit.mu.Lock()
+	if s.audit.insert != nil {
+		s.audit.insert.Close()
+		s.audit.insert = nil
+	}
+	s.audit.mu.Unlock()
 	err := s.db.Close()
 	if s.rdb != s.db {
 		if rerr := s.rdb.Close(); err == nil {
