@@ -34,7 +34,7 @@ func TestCheckpoint(t *testing.T) {
 		t.Errorf("matching event: %v", err)
 	}
 	edited := cp
-	edited.Seq = 2
+	edited.Seq++
 	if err := edited.VerifySignature(pub); err == nil {
 		t.Errorf("checkpoint with an edited sequence number verified")
 	}
