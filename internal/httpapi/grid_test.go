@@ -527,3 +527,18 @@ func withoutFingerprint(b []byte) []byte {
 	out, _ := json.Marshal(m)
 	return out
 }
+
+// TestAPIRoutesHaveScopes keeps every API route behind a token scope; only
+// the routes about the caller's own session take any authenticated caller.
+func TestAPIRoutesHaveScopes(t *testing.T) {
+	selfOnly := map[string]bool{"POST /api/v1/logout": true, "GET /api/v1/session": true}
+	for _, rt := range New(Config{Logger: testLogger()}).routes() {
+		key := rt.Method + " " + rt.Pattern
+		if rt.API != nil && rt.Scope == "" && !selfOnly[key] {
+			t.Errorf("API route %s has no Scope: pick one of auth.Scopes", key)
+		}
+		if rt.API == nil && rt.Scope != "" {
+			t.Errorf("public route %s has a Scope, which is never checked", key)
+		}
+	}
+}
