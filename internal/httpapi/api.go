@@ -79,6 +79,10 @@ func (s *Server) apiHandler(rt route) http.Handler {
 			ev.Object = r.URL.RequestURI()
 		}
 		ev.Outcome, ev.Detail = outcome(err)
+		if c.Session != nil {
+			// CJIS AU-3(1): the session an action belongs to.
+			ev.Detail = strings.TrimSuffix("session "+c.Session.ID+"; "+ev.Detail, "; ")
+		}
 		ev.Time = s.now().UTC()
 		// A client hanging up must not keep what it did (an import, say)
 		// out of the log.

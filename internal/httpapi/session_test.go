@@ -238,7 +238,7 @@ func TestLoginSessionFlow(t *testing.T) {
 	if r := f.do("POST", "/api/v1/logout", nil, map[string]string{"Cookie": cookie, httpapi.HeaderCSRF: csrf}); r.status != 200 {
 		t.Fatalf("logout: got %d %s", r.status, r.body)
 	}
-	if ev := f.lastAudit(); ev.Action != audit.ActionLogout || ev.Outcome != audit.Success {
+	if ev := f.lastAudit(); ev.Action != audit.ActionLogout || ev.Outcome != audit.Success || !strings.HasPrefix(ev.Detail, "session ses_") {
 		t.Errorf("logout audit: got %+v", ev)
 	}
 	if r := f.do("GET", "/api/v1/session", nil, map[string]string{"Cookie": cookie}); r.status != 401 {
