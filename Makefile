@@ -4,7 +4,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: help build run test test-short fuzz bench bench-import bench-screen bench-finint bench-graph bench-intel lint clean
+.PHONY: help build run test test-short fuzz bench bench-import bench-screen bench-finint bench-graph bench-intel bench-access lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -31,7 +31,7 @@ fuzz: ## explore with every fuzz test for FUZZTIME (default 10s) each; commit wh
 	  done; \
 	done
 
-bench: bench-import bench-screen bench-finint bench-graph bench-intel ## print every benchmark table
+bench: bench-import bench-screen bench-finint bench-graph bench-intel bench-access ## print every benchmark table
 
 bench-import: build ## import throughput and peak memory, OFAC 2024, SQLite and PostgreSQL
 	$(GO) run ./tools/benchimport -nexus ./bin/nexus -runs 3
@@ -47,6 +47,8 @@ bench-graph: ## link analysis at 200k nodes / 2M edges and against networkx (iss
 
 bench-intel: ## 28 CFR Part 23 paths at 1M list statements: submit+approve, need-to-know check vs search, pointer search, five-year purge (issue 6)
 	$(GO) run ./tools/benchintel -postgres "$(or $(NEXUS_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/test?sslmode=disable)"
+bench-access: ## policy-filter cost at 1M statements, audit append throughput, 1M-event verify (issue 6); BACKENDS=sqlite,postgres
+	$(GO) run ./tools/benchaccess -reps 9 -backends $(or $(BACKENDS),sqlite)
 
 lint: ## gofmt and go vet (and golangci-lint when installed)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -33,6 +34,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		purgeBulk = fs.Int("intel-purge-bulk", 10, "most records one scheduled purge removes alone; more needs two people (nexus intel purge request)")
 		txRules   = fs.String("tx-rules", "", "typology rule file for transactions (JSON; default: the built-in US rules)")
 		exposure  = fs.Float64("exposure-threshold", feed.DefaultExposureThreshold, "screening score at which an account holder counts as a listed party (exposure typology)")
+		tlsCert   = fs.String("tls-cert", "", "serve HTTPS with this PEM certificate (with --tls-key)")
+		tlsKey    = fs.String("tls-key", "", "the PEM private key of --tls-cert")
+		banner    = fs.String("banner", "", "system-use notice users must acknowledge at logon (default: the CJIS-style notice)")
+		rateAddr  = fs.Float64("rate-limit-addr", 50, "API requests per second allowed from one client address (bursts of twice that); 0 disables")
+		rateToken = fs.Float64("rate-limit-token", 20, "API requests per second allowed per token or session (bursts of twice that); 0 disables")
+		maxBody   = fs.Int64("max-body", httpapi.DefaultMaxBody, "largest request body in bytes, uploads aside")
 	)
 	if err := e.parse(fs, args); err != nil {
 		return err
@@ -40,6 +47,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	rules, err := loadRules(*txRules)
 	if err != nil {
 		return err
+	}
+	var tlsConf *tls.Config
+	if *tlsCert != "" || *tlsKey != "" {
+		if *tlsCert == "" || *tlsKey == "" {
+			return fmt.Errorf("--tls-cert and --tls-key go together")
+		}
+		if tlsConf, err = httpapi.TLSConfig(*tlsCert, *tlsKey); err != nil {
+			return err
+		}
 	}
 	logger := e.logger()
 	st, err := e.openStore(ctx)
@@ -86,6 +102,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			scheduleIntelPurge(jobCtx, st, bus, *purgeIvl, *purgeBulk, logger)
 		}()
 	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		disableInactiveAccounts(jobCtx, st, logger)
+	}()
 
 	svc, stopScreening, err := startScreening(jobCtx, st, bus, logger)
 	if err != nil {
@@ -109,14 +130,42 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	api := httpapi.New(httpapi.Config{
 		Store: st, Bus: bus, Logger: logger, Now: time.Now, Registry: reg, Version: version, Screening: svc, Graph: links,
 		Transactions: txFeed,
+		Banner:       *banner, RatePerAddr: *rateAddr, RatePerToken: *rateToken, MaxBody: *maxBody,
 		Import: func(ctx context.Context, req httpapi.ImportRequest) (store.Delta, error) {
 			return im.run(ctx, importJob{Viewer: req.Viewer, Source: "api", Dataset: store.Dataset{Name: req.Dataset},
 				Format: req.Format, Path: req.Path, Strict: req.Strict, Map: req.Map, Note: "api upload",
 				Skipped: func(p ingest.Problem) { logger.Warn("skipped row", "dataset", req.Dataset, "problem", p.Error()) }})
 		},
 	})
-	logger.Info("nexus listening", "addr", "http://"+*addr, "database", st.Dialect(), "version", version)
-	return httpapi.ListenAndServe(ctx, *addr, api.Handler(), logger)
+	scheme := "http://"
+	if tlsConf != nil {
+		scheme = "https://"
+	}
+	logger.Info("nexus listening", "addr", scheme+*addr, "database", st.Dialect(), "version", version)
+	return httpapi.ListenAndServeTLS(ctx, *addr, api.Handler(), logger, tlsConf)
+}
+
+// disableInactiveAccounts disables accounts unused for 90 days (CJIS
+// AC-2(3)) at start and then hourly, recording each in the audit log.
+func disableInactiveAccounts(ctx context.Context, st *store.Store, logger *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		names, err := st.DisableInactiveUsers(ctx)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("disabling inactive accounts", "err", err)
+		}
+		for _, n := range names {
+			if err := record(ctx, st, access.SystemViewer(), audit.ActionPermission, "disable user:"+n+" (90 days unused)", nil); err != nil {
+				logger.Error("audit", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // bootstrapAdmin gives a new installation its first account: when no user

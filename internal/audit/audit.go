@@ -22,6 +22,13 @@ const (
 	ActionExport = "export"
 	ActionDelete = "delete"
 	ActionAdmin  = "admin"
+	// ActionLogout ends a session.
+	ActionLogout = "logout"
+	// ActionPermission changes what an account or token may do: roles,
+	// caveats, groups, passwords, second factors, tokens, locks.
+	ActionPermission = "permission_change"
+	// ActionAuditRead is any access to the audit log itself.
+	ActionAuditRead = "audit_read"
 )
 
 // Outcomes.

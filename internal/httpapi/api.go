@@ -2,15 +2,21 @@ package httpapi
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nexus-intel/nexus"
 	"github.com/nexus-intel/nexus/internal/access"
 	"github.com/nexus-intel/nexus/internal/audit"
+	"github.com/nexus-intel/nexus/internal/store"
 )
 
 // Headers a client sets to record why it reads, for the audit log.
@@ -28,6 +34,12 @@ type call struct {
 	Object string
 	// Status overrides 200 for a successful response.
 	Status int
+	// Token is the API token the request came with, Session its session
+	// and SessionSecret the session's cookie value; one of Token and
+	// Session is set.
+	Token         *store.Token
+	Session       *store.Session
+	SessionSecret string
 }
 
 // apiFunc handles an authenticated request. It returns the value to send as
@@ -35,8 +47,9 @@ type call struct {
 // records the request in the audit log, so nothing is answered unaudited.
 type apiFunc func(r *http.Request, c *call) (any, error)
 
-// apiHandler wraps an API route with authentication, the audit log and the
-// JSON response.
+// apiHandler wraps an API route with authentication, the scope check, CSRF
+// protection for cookie sessions, the per-caller rate limit, the audit log
+// and the JSON response.
 func (s *Server) apiHandler(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ev := audit.Event{
@@ -48,20 +61,28 @@ func (s *Server) apiHandler(rt route) http.Handler {
 		}
 		c := &call{}
 		var body any
-		v, err := s.authenticate(r)
-		authenticated := err == nil
-		if authenticated {
-			ev.Actor, ev.Agency = v.UserID, v.Agency
-			c.Viewer = v
-			r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+		var retryAfter time.Duration
+		err := s.authenticate(r, c)
+		ran := false
+		if err == nil {
+			ev.Actor, ev.Agency = c.Viewer.UserID, c.Viewer.Agency
+			err = s.admit(r, rt, c, &retryAfter)
+		}
+		if err == nil {
+			ran = true
+			r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, c.Viewer))
 			body, err = rt.API(r, c)
 		}
 		ev.Object = c.Object
-		if !authenticated {
+		if !ran {
 			// The handler never ran; record what was attempted.
 			ev.Object = r.URL.RequestURI()
 		}
 		ev.Outcome, ev.Detail = outcome(err)
+		if c.Session != nil {
+			// CJIS AU-3(1): the session an action belongs to.
+			ev.Detail = strings.TrimSuffix("session "+c.Session.ID+"; "+ev.Detail, "; ")
+		}
 		ev.Time = s.now().UTC()
 		// A client hanging up must not keep what it did (an import, say)
 		// out of the log.
@@ -71,6 +92,9 @@ func (s *Server) apiHandler(rt route) http.Handler {
 			return
 		}
 		if err != nil {
+			if retryAfter > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retryAfter.Seconds()))))
+			}
 			s.writeError(w, r, err)
 			return
 		}
@@ -89,26 +113,85 @@ func (s *Server) apiHandler(rt route) http.Handler {
 	})
 }
 
-// authenticate returns the viewer of the request's bearer token.
-func (s *Server) authenticate(r *http.Request) (access.Viewer, error) {
-	h := r.Header.Get("Authorization")
-	scheme, token, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return access.Viewer{}, nexus.Errorf(nexus.EUNAUTHENTICATED, "missing bearer token")
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "nexus_session"
+
+// HeaderCSRF carries a cookie session's CSRF token on state-changing
+// requests.
+const HeaderCSRF = "X-CSRF-Token"
+
+// authenticate fills c with the caller of r: the bearer token when there is
+// an Authorization header, else the session cookie.
+func (s *Server) authenticate(r *http.Request, c *call) error {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			return nexus.Errorf(nexus.EUNAUTHENTICATED, "malformed Authorization header; want Bearer <token>")
+		}
+		v, tk, err := s.store.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			return err
+		}
+		c.Viewer, c.Token = v, &tk
+		return nil
 	}
-	v, err := s.store.Authenticate(r.Context(), strings.TrimSpace(token))
+	ck, err := r.Cookie(SessionCookie)
+	if err != nil || ck.Value == "" {
+		return nexus.Errorf(nexus.EUNAUTHENTICATED, "missing bearer token or session cookie")
+	}
+	v, ss, err := s.store.SessionViewer(r.Context(), ck.Value)
 	if err != nil {
-		return access.Viewer{}, err
+		return err
 	}
-	return v, nil
+	c.Viewer, c.Session, c.SessionSecret = v, &ss, ck.Value
+	return nil
 }
+
+// admit decides whether an authenticated caller may use rt now: the token
+// must carry the route's scope, a cookie session must echo its CSRF token on
+// anything that changes state, and the caller must be within its rate.
+func (s *Server) admit(r *http.Request, rt route, c *call, retryAfter *time.Duration) error {
+	key := ""
+	switch {
+	case c.Token != nil:
+		key = "token:" + c.Token.ID
+		if rt.Scope != "" && !slices.Contains(c.Token.Scopes, rt.Scope) {
+			return nexus.Errorf(nexus.EFORBIDDEN, "token %s lacks the %q scope this route requires", c.Token.ID, rt.Scope)
+		}
+	case c.Session != nil:
+		key = "session:" + c.Session.ID
+		if !safeMethod(r.Method) {
+			got := r.Header.Get(HeaderCSRF)
+			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(c.Session.CSRF)) != 1 {
+				return nexus.Errorf(nexus.EFORBIDDEN, "missing or wrong %s header (cookie sessions must echo their CSRF token)", HeaderCSRF)
+			}
+		}
+	}
+	if s.tokenLimit != nil {
+		if ok, wait := s.tokenLimit.Allow(key); !ok {
+			*retryAfter = wait
+			return errRateLimited
+		}
+	}
+	return nil
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// errRateLimited answers 429; it is not one of the domain codes because
+// only the HTTP layer limits rates.
+var errRateLimited = nexus.Errorf(codeRateLimited, "too many requests; slow down and retry after the time in Retry-After")
+
+const codeRateLimited = "rate_limited"
 
 // outcome classifies a request's error for the audit log.
 func outcome(err error) (outcome, detail string) {
 	switch nexus.ErrorCode(err) {
 	case "":
 		return audit.Success, ""
-	case nexus.EFORBIDDEN:
+	case nexus.EFORBIDDEN, codeRateLimited:
 		return audit.Denied, nexus.ErrorMessage(err)
 	default:
 		return audit.Failure, nexus.ErrorMessage(err)
@@ -128,6 +211,8 @@ func statusFor(code string) int {
 		return http.StatusForbidden
 	case nexus.EUNAUTHENTICATED:
 		return http.StatusUnauthorized
+	case codeRateLimited:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}

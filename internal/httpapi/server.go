@@ -7,6 +7,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nexus-intel/nexus/internal/access"
+	"github.com/nexus-intel/nexus/internal/auth"
 	"github.com/nexus-intel/nexus/internal/events"
 	"github.com/nexus-intel/nexus/internal/finint/feed"
 	"github.com/nexus-intel/nexus/internal/network"
@@ -54,7 +56,22 @@ type Config struct {
 	// Transactions evaluates and stores POST /api/v1/transactions; nil
 	// disables it.
 	Transactions *feed.Feed
+	// Banner is the system-use notice shown before logon, which a logon
+	// must acknowledge; auth.DefaultBanner when empty.
+	Banner string
+	// RatePerAddr and RatePerToken limit requests per second from one
+	// client address (every route under /api and /match) and per API token
+	// or session; zero means no limit. Bursts default to twice the rate.
+	RatePerAddr, RatePerToken   float64
+	BurstPerAddr, BurstPerToken int
+	// MaxBody bounds a request body other than an import upload;
+	// DefaultMaxBody when zero.
+	MaxBody int64
 }
+
+// DefaultMaxBody is the largest non-upload request body accepted when
+// Config.MaxBody is zero.
+const DefaultMaxBody = 4 << 20
 
 // ImportRequest is one upload handed to Config.Import.
 type ImportRequest struct {
@@ -84,6 +101,10 @@ type Server struct {
 	screening *screening.Service
 	graph     *network.Service
 	feed      *feed.Feed
+	banner    string
+	maxBody   int64
+	// addrLimit and tokenLimit are nil when there is no limit.
+	addrLimit, tokenLimit *auth.Limiter
 }
 
 // New returns a server for cfg.
@@ -106,6 +127,26 @@ func New(cfg Config) *Server {
 		s.registry = prometheus.NewRegistry()
 	}
 	s.metrics = newMetrics(s.registry, s.log)
+	s.banner = cfg.Banner
+	if s.banner == "" {
+		s.banner = auth.DefaultBanner
+	}
+	s.maxBody = cfg.MaxBody
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	burst := func(b int, rate float64) int {
+		if b > 0 {
+			return b
+		}
+		return max(1, int(2*rate))
+	}
+	if cfg.RatePerAddr > 0 {
+		s.addrLimit = auth.NewLimiter(cfg.RatePerAddr, burst(cfg.BurstPerAddr, cfg.RatePerAddr), s.now)
+	}
+	if cfg.RatePerToken > 0 {
+		s.tokenLimit = auth.NewLimiter(cfg.RatePerToken, burst(cfg.BurstPerToken, cfg.RatePerToken), s.now)
+	}
 	return s
 }
 
@@ -125,7 +166,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/", s.metrics.wrap("unmatched", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, notFound("no route for %s %s", r.Method, r.URL.Path))
 	})))
-	return mux
+	return s.guard(mux)
 }
 
 type viewerKey struct{}
@@ -144,11 +185,29 @@ const shutdownTimeout = 30 * time.Second
 // accepting connections and waits (up to 30 seconds) for in-flight requests
 // to complete.
 func ListenAndServe(ctx context.Context, addr string, h http.Handler, logger *slog.Logger) error {
+	return ListenAndServeTLS(ctx, addr, h, logger, nil)
+}
+
+// ListenAndServeTLS is ListenAndServe over TLS when tc is not nil.
+func ListenAndServeTLS(ctx context.Context, addr string, h http.Handler, logger *slog.Logger, tc *tls.Config) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", addr, err)
 	}
+	if tc != nil {
+		ln = tls.NewListener(ln, tc)
+	}
 	return Serve(ctx, ln, h, logger)
+}
+
+// TLSConfig loads a certificate and key (PEM files) into a server TLS
+// configuration that accepts TLS 1.2 and later only (CJIS SC-8).
+func TLSConfig(certFile, keyFile string) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("tls: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}}, nil
 }
 
 // Serve is ListenAndServe on an existing listener, which it closes.
@@ -160,6 +219,7 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)

@@ -46,6 +46,8 @@ type Store struct {
 	// so a viewer's visible marking ids are computed in Go.
 	mu       sync.Mutex
 	markings []markingRow
+
+	audit auditQueue
 }
 
 // Open connects to url and applies pending migrations under a lock.
@@ -81,6 +83,12 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.audit.mu.Lock()
+	if s.audit.insert != nil {
+		s.audit.insert.Close()
+		s.audit.insert = nil
+	}
+	s.audit.mu.Unlock()
 	err := s.db.Close()
 	if s.rdb != s.db {
 		if rerr := s.rdb.Close(); err == nil {
@@ -196,12 +204,22 @@ type User struct {
 	Compartments  []string  `json:"compartments,omitempty"`
 	Disabled      bool      `json:"disabled,omitempty"`
 	CreatedAt     time.Time `json:"created_at,omitzero"`
+	// Part23Trained records 28 CFR Part 23 training (needed to approve
+	// criminal-intelligence submissions).
+	Part23Trained bool `json:"part23_trained,omitempty"`
+	// Locked is set by repeated failed logons; only an administrator
+	// clears it (Unlock). PutUser leaves it, the credentials and
+	// LastActiveAt as they are.
+	Locked       bool      `json:"locked,omitempty"`
+	LastActiveAt time.Time `json:"last_active_at,omitzero"`
+	HasPassword  bool      `json:"has_password,omitempty"`
+	TOTPEnrolled bool      `json:"totp_enrolled,omitempty"`
 }
 
 // Viewer returns the access viewer for u.
 func (u User) Viewer() access.Viewer {
 	return access.Viewer{UserID: u.Name, Name: u.Name, Agency: u.Agency, Roles: u.Roles, CUI: u.CUI,
-		Caveats: u.Caveats, SharingGroups: u.SharingGroups, Compartments: u.Compartments}
+		Caveats: u.Caveats, SharingGroups: u.SharingGroups, Compartments: u.Compartments, Part23Trained: u.Part23Trained}
 }
 
 // Token is an API token's stored description (never its secret).
@@ -212,4 +230,6 @@ type Token struct {
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	Revoked   bool       `json:"revoked,omitempty"`
+	// Scopes are what the token may do (auth.Scopes).
+	Scopes []string `json:"scopes"`
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nexus-intel/nexus"
 	"github.com/nexus-intel/nexus/internal/access"
+	"github.com/nexus-intel/nexus/internal/auth"
 )
 
 // PutAgency creates or renames an agency.
@@ -80,13 +81,14 @@ func (s *Store) PutUser(ctx context.Context, u User) error {
 		} else if err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, `INSERT INTO users (name, agency, roles, cui, caveats, sharing_groups, compartments, disabled, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err = t.exec(ctx, `INSERT INTO users (name, agency, roles, cui, caveats, sharing_groups, compartments, disabled, created_at, part23_trained)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET agency = excluded.agency, roles = excluded.roles, cui = excluded.cui,
 				caveats = excluded.caveats, sharing_groups = excluded.sharing_groups,
-				compartments = excluded.compartments, disabled = excluded.disabled`,
+				compartments = excluded.compartments, disabled = excluded.disabled,
+				part23_trained = excluded.part23_trained`,
 			u.Name, u.Agency, jsonList(u.Roles), u.CUI, jsonList(u.Caveats), jsonList(u.SharingGroups),
-			jsonList(u.Compartments), u.Disabled, formatTime(u.CreatedAt))
+			jsonList(u.Compartments), u.Disabled, formatTime(u.CreatedAt), u.Part23Trained)
 		return err
 	})
 	if err != nil {
@@ -95,28 +97,47 @@ func (s *Store) PutUser(ctx context.Context, u User) error {
 	return nil
 }
 
-const userColumns = "name, agency, roles, cui, caveats, sharing_groups, compartments, disabled, created_at"
+const userColumns = "name, agency, roles, cui, caveats, sharing_groups, compartments, disabled, created_at, " +
+	"part23_trained, locked, last_active_at, password_hash, totp_secret"
 
 func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+	u, _, err := scanUserCreds(sc)
+	return u, err
+}
+
+// credentials are the secrets of a user row, kept out of User so they never
+// reach an API answer or a log line.
+type credentials struct {
+	passwordHash string
+	totpSecret   string
+}
+
+func scanUserCreds(sc interface{ Scan(...any) error }) (User, credentials, error) {
 	var u User
-	var roles, caveats, groups, comps, created string
-	if err := sc.Scan(&u.Name, &u.Agency, &roles, &u.CUI, &caveats, &groups, &comps, &u.Disabled, &created); err != nil {
-		return u, err
+	var c credentials
+	var roles, caveats, groups, comps, created, active string
+	if err := sc.Scan(&u.Name, &u.Agency, &roles, &u.CUI, &caveats, &groups, &comps, &u.Disabled, &created,
+		&u.Part23Trained, &u.Locked, &active, &c.passwordHash, &c.totpSecret); err != nil {
+		return u, c, err
 	}
+	u.HasPassword, u.TOTPEnrolled = c.passwordHash != "", c.totpSecret != ""
 	for _, f := range []struct {
 		s   string
 		dst *[]string
 	}{{roles, &u.Roles}, {caveats, &u.Caveats}, {groups, &u.SharingGroups}, {comps, &u.Compartments}} {
 		if err := json.Unmarshal([]byte(f.s), f.dst); err != nil {
-			return u, fmt.Errorf("user %s: %w", u.Name, err)
+			return u, c, fmt.Errorf("user %s: %w", u.Name, err)
 		}
 		if len(*f.dst) == 0 {
 			*f.dst = nil
 		}
 	}
 	var err error
-	u.CreatedAt, err = parseTime(created)
-	return u, err
+	if u.CreatedAt, err = parseTime(created); err != nil {
+		return u, c, err
+	}
+	u.LastActiveAt, err = parseTime(active)
+	return u, c, err
 }
 
 // GetUser returns a user; ENOTFOUND when absent.
@@ -157,26 +178,35 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	return out, nil
 }
 
-// CreateToken issues a token for user and returns its secret, which is shown
-// once and stored only as a hash. expires zero means no expiry. The user must
-// exist (ENOTFOUND).
+// CreateToken issues a token with every scope for user and returns its
+// secret, which is shown once and stored only as a hash. expires zero means
+// no expiry. The user must exist (ENOTFOUND).
 func (s *Store) CreateToken(ctx context.Context, user, name string, expires time.Time) (string, Token, error) {
+	return s.CreateScopedToken(ctx, user, name, expires, auth.Scopes)
+}
+
+// CreateScopedToken issues a token limited to scopes (see auth.Scopes).
+func (s *Store) CreateScopedToken(ctx context.Context, user, name string, expires time.Time, scopes []string) (string, Token, error) {
+	scopes, err := auth.ParseScopes(strings.Join(scopes, ","))
+	if err != nil {
+		return "", Token{}, fmt.Errorf("create token: %w", err)
+	}
 	b := make([]byte, 8)
 	rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	t := Token{ID: "tok_" + hex.EncodeToString(b), User: user, Name: name, CreatedAt: s.now().UTC().Truncate(time.Microsecond)}
+	t := Token{ID: "tok_" + hex.EncodeToString(b), User: user, Name: name, CreatedAt: s.now().UTC().Truncate(time.Microsecond), Scopes: scopes}
 	var exp any
 	if !expires.IsZero() {
 		e := expires.UTC().Truncate(time.Microsecond)
 		t.ExpiresAt, exp = &e, formatTime(e)
 	}
 	secret := access.NewTokenSecret()
-	err := s.write(ctx, func(tx txn) error {
+	err = s.write(ctx, func(tx txn) error {
 		var n string
 		if err := tx.queryRow(ctx, "SELECT name FROM users WHERE name = ?", user).Scan(&n); err != nil {
 			return dbError(err, "user "+user)
 		}
-		_, err := tx.exec(ctx, "INSERT INTO tokens (id, user_name, name, hash, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?, FALSE)",
-			t.ID, user, name, access.HashToken(secret), formatTime(t.CreatedAt), exp)
+		_, err := tx.exec(ctx, "INSERT INTO tokens (id, user_name, name, hash, created_at, expires_at, revoked, scopes) VALUES (?, ?, ?, ?, ?, ?, FALSE, ?)",
+			t.ID, user, name, access.HashToken(secret), formatTime(t.CreatedAt), exp, jsonList(scopes))
 		return dbError(err, "token")
 	})
 	if err != nil {
@@ -185,11 +215,37 @@ func (s *Store) CreateToken(ctx context.Context, user, name string, expires time
 	return secret, t, nil
 }
 
+const tokenColumns = "id, user_name, name, created_at, expires_at, revoked, scopes"
+
+func scanToken(sc interface{ Scan(...any) error }) (Token, error) {
+	var tk Token
+	var created, scopes string
+	var expires sql.NullString
+	if err := sc.Scan(&tk.ID, &tk.User, &tk.Name, &created, &expires, &tk.Revoked, &scopes); err != nil {
+		return tk, err
+	}
+	var err error
+	if tk.CreatedAt, err = parseTime(created); err != nil {
+		return tk, err
+	}
+	if expires.Valid {
+		e, err := parseTime(expires.String)
+		if err != nil {
+			return tk, err
+		}
+		tk.ExpiresAt = &e
+	}
+	if err := json.Unmarshal([]byte(scopes), &tk.Scopes); err != nil {
+		return tk, fmt.Errorf("token %s scopes: %w", tk.ID, err)
+	}
+	return tk, nil
+}
+
 // Tokens lists a user's tokens ("" for all users) by creation time.
 func (s *Store) Tokens(ctx context.Context, user string) ([]Token, error) {
 	var out []Token
 	err := s.read(ctx, func(t txn) error {
-		q, args := "SELECT id, user_name, name, created_at, expires_at, revoked FROM tokens", []any{}
+		q, args := "SELECT "+tokenColumns+" FROM tokens", []any{}
 		if user != "" {
 			q += " WHERE user_name = ?"
 			args = append(args, user)
@@ -200,21 +256,9 @@ func (s *Store) Tokens(ctx context.Context, user string) ([]Token, error) {
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var tk Token
-			var created string
-			var expires sql.NullString
-			if err := rows.Scan(&tk.ID, &tk.User, &tk.Name, &created, &expires, &tk.Revoked); err != nil {
+			tk, err := scanToken(rows)
+			if err != nil {
 				return err
-			}
-			if tk.CreatedAt, err = parseTime(created); err != nil {
-				return err
-			}
-			if expires.Valid {
-				e, err := parseTime(expires.String)
-				if err != nil {
-					return err
-				}
-				tk.ExpiresAt = &e
 			}
 			out = append(out, tk)
 		}
@@ -228,8 +272,19 @@ func (s *Store) Tokens(ctx context.Context, user string) ([]Token, error) {
 
 // RevokeToken revokes a token by id; ENOTFOUND when there is none.
 func (s *Store) RevokeToken(ctx context.Context, id string) error {
+	return s.RevokeUserToken(ctx, "", id)
+}
+
+// RevokeUserToken revokes token id of user ("" for any user); ENOTFOUND
+// when user holds no such token, so nobody learns of other users' tokens.
+func (s *Store) RevokeUserToken(ctx context.Context, user, id string) error {
 	err := s.write(ctx, func(t txn) error {
-		res, err := t.exec(ctx, "UPDATE tokens SET revoked = TRUE WHERE id = ?", id)
+		q, args := "UPDATE tokens SET revoked = TRUE WHERE id = ?", []any{id}
+		if user != "" {
+			q += " AND user_name = ?"
+			args = append(args, user)
+		}
+		res, err := t.exec(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -246,42 +301,52 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	return nil
 }
 
-// Authenticate returns the viewer for a token secret. EUNAUTHENTICATED when
-// the token is unknown, revoked, expired or its user disabled; the message
-// does not say which, so a caller learns nothing about other people's tokens.
+// Authenticate returns the viewer for a token secret (see AuthenticateToken).
 func (s *Store) Authenticate(ctx context.Context, secret string) (access.Viewer, error) {
+	v, _, err := s.AuthenticateToken(ctx, secret)
+	return v, err
+}
+
+// AuthenticateToken returns the viewer and the token for a token secret.
+// EUNAUTHENTICATED when the token is unknown, revoked, expired or its user
+// disabled, locked or unused for 90 days; the message does not say which, so a
+// caller learns nothing about other people's tokens. A use counts as
+// activity of the user.
+func (s *Store) AuthenticateToken(ctx context.Context, secret string) (access.Viewer, Token, error) {
 	unauth := nexus.Errorf(nexus.EUNAUTHENTICATED, "invalid or expired token")
 	var u User
+	var tk Token
+	now := s.now()
 	err := s.read(ctx, func(t txn) error {
-		var expires sql.NullString
-		var revoked bool
-		row := t.queryRow(ctx, "SELECT t.expires_at, t.revoked, "+prefixed("u.", userColumns)+
-			" FROM tokens t JOIN users u ON u.name = t.user_name WHERE t.hash = ?", access.HashToken(secret))
 		var err error
-		u, err = scanUser(scanPrefix{row, []any{&expires, &revoked}})
+		tk, err = scanToken(t.queryRow(ctx, "SELECT "+tokenColumns+" FROM tokens WHERE hash = ?", access.HashToken(secret)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return unauth
 		} else if err != nil {
 			return err
 		}
-		if revoked || u.Disabled {
-			return unauth
+		u, err = scanUser(t.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE name = ?", tk.User))
+		if err != nil {
+			return err
 		}
-		if expires.Valid {
-			e, err := parseTime(expires.String)
-			if err != nil {
-				return err
-			}
-			if !s.now().Before(e) {
-				return unauth
-			}
+		if tk.Revoked || u.Disabled || u.Locked || (tk.ExpiresAt != nil && !now.Before(*tk.ExpiresAt)) {
+			return unauth
 		}
 		return nil
 	})
 	if err != nil {
-		return access.Viewer{}, fmt.Errorf("authenticate: %w", err)
+		return access.Viewer{}, Token{}, fmt.Errorf("authenticate: %w", err)
 	}
-	return u.Viewer(), nil
+	if inactive(u, now) {
+		if err := s.disableInactive(ctx, u.Name, now); err != nil {
+			return access.Viewer{}, Token{}, err
+		}
+		return access.Viewer{}, Token{}, fmt.Errorf("authenticate: %w", unauth)
+	}
+	if err := s.touch(ctx, u, now); err != nil {
+		return access.Viewer{}, Token{}, err
+	}
+	return u.Viewer(), tk, nil
 }
 
 // prefixed qualifies each of a comma-separated column list with p.
