@@ -40,8 +40,12 @@ const (
 	unmatchedListedWeight = 0.25
 	conflictListedWeight  = 0.6
 	swapFactor            = 0.85 // given and family name swapped
-	numberMismatchFactor  = 0.5  // "Vessel 1" against "Vessel 2"
-	legalMismatchFactor   = 0.8  // "Deutsche Bank AG" against "Deutsche Bank GmbH"
+	// lineageSwapFactor applies when a name is met as the person's own on
+	// one side and as the father's on the other: "Omar bin Abdullah" is
+	// the son of "Abdullah bin Omar", a different person.
+	lineageSwapFactor    = 0.65
+	numberMismatchFactor = 0.5 // "Vessel 1" against "Vessel 2"
+	legalMismatchFactor  = 0.8 // "Deutsche Bank AG" against "Deutsche Bank GmbH"
 )
 
 // pairing is one aligned pair of parts; q2 and c2 are the second part of
@@ -64,6 +68,7 @@ type nameMatch struct {
 	unmatchedQ     []int
 	unmatchedC     []int
 	swapped        bool
+	lineageSwap    bool // a father's name met as the person's own
 	numberMismatch bool
 	legalMismatch  bool
 }
@@ -186,8 +191,11 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 		}
 		// "Abdullah bin Omar" is not "Omar bin Abdullah": a father's name
 		// met as the person's own.
-		if qp.lineage != cp.lineage && p.how != agreeCompound && p.how != agreeAcronym && hasLineage(q) && hasLineage(c) {
-			nm.swapped = true
+		// Only the person's own first name met as a father's name is a
+		// swap: a lineage particle lost to a typo ("been") is not.
+		if qp.lineage != cp.lineage && p.how != agreeCompound && p.how != agreeAcronym && hasLineage(q) && hasLineage(c) &&
+			(qp.lineage && p.c == firstName(c) || cp.lineage && p.q == firstName(q)) {
+			nm.lineageSwap = true
 		}
 	}
 	qNum, cNum, qLegal, cLegal := false, false, false, false
@@ -246,6 +254,9 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 	}
 	if nm.swapped {
 		nm.score *= swapFactor
+	}
+	if nm.lineageSwap {
+		nm.score *= lineageSwapFactor
 	}
 	// Numbers must agree; in an organisation or vessel name a number on
 	// one side only ("Fund II" against "Fund") differs too.
@@ -381,6 +392,16 @@ func joinedSimilarity(a *term, joined string, abjad bool) float64 {
 		return 1 - d/float64(l)
 	}
 	return 0
+}
+
+// firstName returns the index of the first part that is not a particle.
+func firstName(pn *parsedName) int {
+	for i, p := range pn.parts {
+		if p.kind != kindParticle {
+			return i
+		}
+	}
+	return -1
 }
 
 func hasLineage(pn *parsedName) bool {

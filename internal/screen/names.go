@@ -292,7 +292,7 @@ func appendParts(parts []part, text string, k partKind, nk nameKind, terms termS
 			pk = kindPatronymic
 		}
 		p := part{t: terms(w.text, w.abjad), kind: pk, syllabic: w.syllabic}
-		if i > 0 && lineageParticles[ws[i-1].text] && pk != kindParticle {
+		if lineageAt(ws, i) && pk != kindParticle {
 			p.lineage = true
 		}
 		parts = append(parts, p)
@@ -510,6 +510,21 @@ var romanNumerals = map[string]int{
 	"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12,
 }
 
+// lineageAt reports whether ws[i] names a father or ancestor: it follows
+// bin, ibn, ben or bint, possibly with an article between ("bin al-Din").
+func lineageAt(ws []word, i int) bool {
+	for k := i - 1; k >= 0; k-- {
+		w := ws[k].text
+		if lineageParticles[w] {
+			return true
+		}
+		if !particles[w] || k < i-2 {
+			return false
+		}
+	}
+	return false
+}
+
 var lineageParticles = set("bin", "ibn", "ben", "bint", "binti", "bn", "ebn", "ould")
 
 // dropRepeats removes a word repeated verbatim in one name ("Shoigu
@@ -517,7 +532,8 @@ var lineageParticles = set("bin", "ibn", "ben", "bint", "binti", "bn", "ebn", "o
 func dropRepeats(ws []word) []word {
 	for i := 1; i < len(ws); i++ {
 		for j := 0; j < i; j++ {
-			if ws[i].text == ws[j].text && len(ws[i].text) > 2 {
+			// Particles repeat in real names ("ibn Awad ibn Ladin").
+			if ws[i].text == ws[j].text && len(ws[i].text) > 2 && !particles[ws[i].text] {
 				return dropRepeats(append(ws[:i:i], ws[i+1:]...))
 			}
 		}

@@ -392,7 +392,10 @@ func explainName(nm nameMatch) string {
 		fmt.Fprintf(&b, "; not in query: %s", quoteParts(nm.c, nm.unmatchedC))
 	}
 	if nm.swapped {
-		b.WriteString("; parts are in swapped roles (given/family name or own/father's name)")
+		b.WriteString("; given and family name are swapped")
+	}
+	if nm.lineageSwap {
+		b.WriteString("; a father's name on one side is the person's own on the other")
 	}
 	if nm.numberMismatch {
 		b.WriteString("; numbers differ")
