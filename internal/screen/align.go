@@ -38,12 +38,18 @@ const (
 	// long name ("Janan Agha" for "Janan Mohammad Ahmed Agha").
 	subsetQueryWeight     = 0.5
 	unmatchedListedWeight = 0.25
-	conflictListedWeight  = 0.6
-	swapFactor            = 0.85 // given and family name swapped
+	// surnameOnlyWeight applies to the other name's parts when one name
+	// is a title and a family name only, which says nothing of given
+	// names.
+	surnameOnlyWeight    = 0.1
+	conflictListedWeight = 0.6
+	swapFactor           = 0.85 // given and family name swapped
 	// lineageSwapFactor applies when a name is met as the person's own on
 	// one side and as the father's on the other: "Omar bin Abdullah" is
 	// the son of "Abdullah bin Omar", a different person.
-	lineageSwapFactor    = 0.65
+	lineageSwapFactor = 0.65
+	// conflictFactor applies when both names keep a part the other lacks.
+	conflictFactor       = 0.9
 	numberMismatchFactor = 0.5 // "Vessel 1" against "Vessel 2"
 	legalMismatchFactor  = 0.8 // "Deutsche Bank AG" against "Deutsche Bank GmbH"
 )
@@ -62,13 +68,17 @@ type pairing struct {
 
 // nameMatch is the alignment of one query name with one listed name.
 type nameMatch struct {
-	score          float64
-	q, c           *parsedName
-	pairs          []pairing
-	unmatchedQ     []int
-	unmatchedC     []int
-	swapped        bool
-	lineageSwap    bool // a father's name met as the person's own
+	score       float64
+	q, c        *parsedName
+	pairs       []pairing
+	unmatchedQ  []int
+	unmatchedC  []int
+	swapped     bool
+	lineageSwap bool // a father's name met as the person's own
+	// conflict: each side keeps a name part the other lacks ("Hasib"
+	// against "Ahmad" in otherwise equal names), positive evidence of two
+	// parties rather than an omission.
+	conflict       bool
 	numberMismatch bool
 	legalMismatch  bool
 }
@@ -198,11 +208,17 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 			nm.lineageSwap = true
 		}
 	}
+	if sylReversed(q, pairs, false) || sylReversed(c, pairs, true) {
+		nm.swapped = true
+	}
 	qNum, cNum, qLegal, cLegal := false, false, false, false
 	things := q.nk == nameOrg || q.nk == nameObject || c.nk == nameOrg || c.nk == nameObject
 	queryWeight := unmatchedQueryWeight
 	if usedC == 1<<m-1 && !things && len(pairs) >= 2 {
 		queryWeight = subsetQueryWeight
+	}
+	if c.surnameOnly && usedC == 1<<m-1 {
+		queryWeight = surnameOnlyWeight
 	}
 	for i := 0; i < n; i++ {
 		if usedQ&(1<<i) == 0 {
@@ -224,6 +240,17 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 	if usedQ != 1<<n-1 || things {
 		listedWeight = conflictListedWeight
 	}
+	if q.surnameOnly && usedQ == 1<<n-1 {
+		listedWeight = surnameOnlyWeight
+	}
+	qOwn, cOwn := false, false
+	for i := 0; i < n; i++ {
+		qOwn = qOwn || usedQ&(1<<i) == 0 && ownPart(q.parts[i].kind)
+	}
+	for j := 0; j < m; j++ {
+		cOwn = cOwn || usedC&(1<<j) == 0 && ownPart(c.parts[j].kind)
+	}
+	nm.conflict = qOwn && cOwn && len(pairs) > 0
 	for j := 0; j < m; j++ {
 		if usedC&(1<<j) == 0 {
 			if detail {
@@ -257,6 +284,9 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 	}
 	if nm.lineageSwap {
 		nm.score *= lineageSwapFactor
+	}
+	if nm.conflict {
+		nm.score *= conflictFactor
 	}
 	// Numbers must agree; in an organisation or vessel name a number on
 	// one side only ("Fund II" against "Fund") differs too.
@@ -294,7 +324,7 @@ func compounds(a, b *parsedName, n, m int, usedA, usedB *uint64, pairs []pairing
 				for k := j; k < j+span; k++ {
 					l += len(b.parts[k].t.text)
 				}
-				if at.text[0] != b.parts[j].t.text[0] || l < len(at.text)-2 || l > len(at.text)+2 {
+				if !compoundStart(at, b.parts[j].t) || l < len(at.text)-2 || l > len(at.text)+2 {
 					continue
 				}
 				s := spanSimilarity(at, b.parts[j:j+span])
@@ -313,6 +343,17 @@ func compounds(a, b *parsedName, n, m int, usedA, usedB *uint64, pairs []pairing
 		}
 	}
 	return pairs
+}
+
+// compoundStart reports whether a word a and b, the first of several
+// written together, may start alike: the same first letter or, when the
+// several come from an abjad (عبد الله, "bd allh", against "Abdullah"),
+// the same first consonant.
+func compoundStart(a, b *term) bool {
+	if a.text[0] == b.text[0] {
+		return true
+	}
+	return b.abjad && a.skel != "" && b.skel != "" && a.skel[0] == b.skel[0]
 }
 
 // spanPair pairs part i of a with parts j … j+span-1 of b and marks them
@@ -402,6 +443,36 @@ func firstName(pn *parsedName) int {
 		}
 	}
 	return -1
+}
+
+// sylReversed reports whether two syllables of one written word of pn
+// ("영수", yeong-su) are aligned with parts of the other name in the
+// reverse order ("Su Yong"): a different given name. side says whether pn
+// is the listed name.
+func sylReversed(pn *parsedName, pairs []pairing, side bool) bool {
+	for _, a := range pairs {
+		for _, b := range pairs {
+			ai, bi, aj, bj := a.q, b.q, a.c, b.c
+			if side {
+				ai, bi, aj, bj = a.c, b.c, a.q, b.q
+			}
+			if a.q2 >= 0 || a.c2 >= 0 || b.q2 >= 0 || b.c2 >= 0 {
+				continue
+			}
+			pa, pb := &pn.parts[ai], &pn.parts[bi]
+			if pa.syl != 0 && pb.syl == pa.syl+1 && bi == ai+1 && bj < aj {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ownPart reports whether a part of kind k, left unmatched, says
+// something about who is named (particles, fillers and legal forms do
+// not; numbers are judged on their own).
+func ownPart(k partKind) bool {
+	return k != kindParticle && k != kindStop && k != kindLegal && k != kindNumber
 }
 
 func hasLineage(pn *parsedName) bool {

@@ -35,6 +35,9 @@ type part struct {
 	ti uint16
 	// syllabic is the syllabic script the part was written in, or 0.
 	syllabic script
+	// syl is the part's place among the syllables of one written word,
+	// from 1, or 0 (see word).
+	syl uint8
 }
 
 // surface returns the normalised text the name had at p.
@@ -58,6 +61,13 @@ type parsedName struct {
 	// properties or from "SURNAME, Given" writing.
 	roles bool
 	nk    nameKind
+	// abjad is true when a part was romanised from an abjad, whose
+	// compounds may start with different letters (see compoundStart).
+	abjad bool
+	// surnameOnly is true for a person's name given as a title and one
+	// name ("President Erdoğan"): the name is a family name and the
+	// other's given names are not missing from it.
+	surnameOnly bool
 }
 
 // nameProp is the property a name came from.
@@ -150,6 +160,21 @@ func parseName(raw, prop string, nk nameKind, terms termSource) parsedName {
 	return pn
 }
 
+// markSurnameOnly reads a queried person's name of a title and one name
+// ("President Erdoğan", "Putyin elnök", "Mr Smith") as a family name
+// alone. Only titles used with family names count: "Sheikh Omar" and
+// "Sir Elton" name a given name.
+func markSurnameOnly(pn *parsedName) {
+	if pn.nk == nameOrg || pn.nk == nameObject || len(pn.parts) != 1 || pn.parts[0].kind != kindPlain {
+		return
+	}
+	ws := splitWords(pn.raw)
+	if len(ws) == 2 && surnameTitles[ws[0].text] != surnameTitles[ws[1].text] {
+		pn.surnameOnly = true
+		pn.parts[0].kind = kindFamily
+	}
+}
+
 // parseParts builds a name from separate given, middle, father and family
 // name values (FtM firstName, middleName, fatherName, lastName).
 func parseParts(first, middle, father, last []string, terms termSource) parsedName {
@@ -186,7 +211,9 @@ func (pn *parsedName) finish() {
 		pn.parts = pn.parts[:maxParts]
 	}
 	pn.initials, pn.pairInitials = 0, 0
+	pn.abjad = false
 	for i, p := range pn.parts {
+		pn.abjad = pn.abjad || p.t.abjad
 		bit := initialBit(p.t.text[0])
 		pn.initials |= bit
 		if i+1 < len(pn.parts) {
@@ -286,12 +313,12 @@ func appendParts(parts []part, text string, k partKind, nk nameKind, terms termS
 			pk = kindStop
 		case particles[w.text] && len(ws) > 1 && nk != nameOrg:
 			pk = kindParticle
-		case len(w.text) == 1 && !w.abjad:
+		case len(w.text) == 1 && !w.abjad && w.syllabic == 0:
 			pk = kindInitial
 		case nk == namePerson && k == kindPlain && isPatronymic(w.text):
 			pk = kindPatronymic
 		}
-		p := part{t: terms(w.text, w.abjad), kind: pk, syllabic: w.syllabic}
+		p := part{t: terms(w.text, w.abjad), kind: pk, syllabic: w.syllabic, syl: w.syl}
 		if lineageAt(ws, i) && pk != kindParticle {
 			p.lineage = true
 		}
@@ -462,7 +489,7 @@ func personWords(ws []word) []word {
 			if out == nil {
 				out = append(out, ws[:i]...)
 			}
-			out = append(out, word{text: t, abjad: w.abjad, syllabic: w.syllabic})
+			out = append(out, word{text: t, abjad: w.abjad, syllabic: w.syllabic, syl: w.syl})
 		}
 	}
 	if out == nil {

@@ -112,6 +112,7 @@ func prepareQuery(q Query, terms termSource) *record {
 	for _, n := range q.Names {
 		if len(r.names) < maxNames && strings.TrimSpace(n) != "" {
 			pn := parseName(n, "name", r.nk, terms)
+			markSurnameOnly(&pn)
 			if len(pn.parts) > 0 {
 				r.names = append(r.names, pn)
 			}

@@ -397,6 +397,9 @@ func explainName(nm nameMatch) string {
 	if nm.lineageSwap {
 		b.WriteString("; a father's name on one side is the person's own on the other")
 	}
+	if nm.conflict {
+		b.WriteString("; each name has a part the other lacks")
+	}
 	if nm.numberMismatch {
 		b.WriteString("; numbers differ")
 	}

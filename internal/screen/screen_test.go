@@ -59,6 +59,7 @@ func TestNormalize(t *testing.T) {
 		{"O'Brien, J.P.", "obrien j p"},                  // apostrophes and periods
 		{"Nicolás MADURO Moros", "nicolas maduro moros"}, // diacritics, case
 		{"Straße Øresund Łódź", "strasse oresund lodz"},  // special letters
+		{"مسعود پزشک\u200cفر", "mswd pzshkfr"},           // Persian zero-width non-joiner inside a word
 		{"  ", ""},
 	}
 	for _, tt := range tests {
@@ -347,7 +348,19 @@ func TestNameParsingRules(t *testing.T) {
 		{"tens word and digit", Query{Schema: "Organization", Names: []string{"Brigade Forty 4"}}, company("Brigade 44"), 0.99, 1, ""},
 		{"legal forms differ", Query{Schema: "Company", Names: []string{"Deutsche Bank AG"}}, company("Deutsche Bank GmbH"), 0, 0.69, "legal forms differ"},
 		{"listed short form of a long name", Query{Names: []string{"Janan Mohammad Ahmed Agha"}}, person("Janan Agha"), DefaultThreshold, 1, ""},
-		{"one part differs in a long name", Query{Names: []string{"Hani Abd al-Latif Tilfah al-Rawi"}}, person("Hani Abd al-Latif Tilfah al-Tikriti"), 0, 0.69, ""},
+		{"one part differs in a long name", Query{Names: []string{"Hani Abd al-Latif Tilfah al-Rawi"}}, person("Hani Abd al-Latif Tilfah al-Tikriti"), 0, 0.69, "each name has a part the other lacks"},
+		{"father and son", Query{Names: []string{"Salman bin Muhammad al-Rawi"}}, person("Muhammad bin Salman al-Rawi"), 0, 0.69, "a father's name on one side is the person's own on the other"},
+		{"father's name after an article", Query{Names: []string{"Ibrahim bin al-Din al-Masri"}}, person("Saif al-Din bin Ibrahim al-Masri"), 0, 0.69, "a father's name"},
+		{"a typo in bin is no swap", Query{Names: []string{"Tarek Been Habib Ben al-Toumi"}}, person("Tarek Ben Habib Ben al-Toumi"), DefaultThreshold, 1, ""},
+		{"repeated ibn kept", Query{Names: []string{"Osama bin Laden"}}, person("Usāma bin Muhammad ibn Awad ibn Lādin"), DefaultThreshold, 1, ""},
+		{"title and family name", Query{Names: []string{"President Erdoğan"}}, person("Recep Tayyip Erdoğan"), DefaultThreshold, 1, ""},
+		{"title after family name", Query{Names: []string{"Putyin elnök"}}, person("Vladimir Vladimirovich PUTIN"), DefaultThreshold, 1, ""},
+		{"different initials conflict", Query{Names: []string{"Hans O Friedrich"}}, person("Hans Joachim Friedrich"), 0, 0.69, ""},
+		{"Hangul syllables in another order", Query{Names: []string{"영수 이"}}, person("Ri Su Yong"), 0, 0.85, "swapped"},
+		{"Hangul given name in order", Query{Names: []string{"이민호"}}, person("Lee Min Ho"), DefaultThreshold, 1, ""},
+		{"Arabic written apart, Latin together", Query{Names: []string{"عبد الله"}}, person("Abdullah"), DefaultThreshold, 1, "written together"},
+		{"Greek patronymic", Query{Names: []string{"Βλαντίμιρ Βλαντίμιροβιτς Πούτιν"}}, person("Vladimir Vladimirovich PUTIN"), DefaultThreshold, 1, ""},
+		{"Hebrew nickname", Query{Names: []string{"Bibi Netanyahu"}}, person("Benjamin Netanyahu"), DefaultThreshold, 1, "nickname"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

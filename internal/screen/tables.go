@@ -80,6 +80,8 @@ var nameVariants = [][]string{
 	{"grigory", "grigoriy", "hryhoriy", "gregory", "grigori", "gregor"},
 	{"yakov", "jacob", "jakob", "yaakov", "jacques", "jakub", "iakov"},
 	{"ilya", "ilia", "illia", "elijah"},
+	{"benjamin", "binyamin", "benyamin", "veniamin", "beniamino"},
+	{"abraham", "avraham", "ibrahim"},
 	{"ivan", "ioann", "ivano"},
 	{"john", "jon", "johannes", "johan", "sean", "giovanni", "joao", "jean"},
 	{"joseph", "josef", "jozef", "giuseppe", "jose", "iosif", "yosef"},
@@ -161,6 +163,17 @@ var honorifics = set(
 	"herr", "frau", "senor", "senora", "sr", "sra", "jr", "snr", "jnr",
 	"monsieur", "madame", "mme", "mlle", "signor", "signora", "don", "dona",
 	"gospodin", "tovarishch",
+)
+
+// surnameTitles are the honorifics written before or after a family name
+// alone ("President Putin", "Putyin elnök", "Dr Smith").
+var surnameTitles = set(
+	"mr", "mrs", "ms", "mister", "dr", "doctor", "prof", "professor",
+	"general", "gen", "colonel", "col", "major", "maj", "captain", "capt", "lieutenant",
+	"president", "presidente", "prasident", "praesident", "prezident", "presiden",
+	"presedintele", "predsjednik", "predsednik", "prezydent", "elnok", "presidentti",
+	"minister", "senator", "judge", "herr", "frau", "senor", "senora", "monsieur", "madame",
+	"gospodin",
 )
 
 // particles are short connecting words inside personal names; they count

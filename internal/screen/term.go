@@ -108,10 +108,10 @@ func sameGroup(a, b *term) bool {
 // patronymicEndings are spellings of the Slavic patronymic suffix across
 // romanisations; they are unified so "Vladimirovitch" meets
 // "Vladimirovich".
-var patronymicEndings = []string{"ovitch", "ovitsch", "owitsch", "owitsj", "ovitsj", "ovytch", "ovych", "ovics", "ovitj", "ovitx", "ovici", "owicz", "ovic", "ovich"}
+var patronymicEndings = []string{"ovitch", "ovitsch", "owitsch", "owitsj", "ovitsj", "ovytch", "ovych", "ovics", "ovitj", "ovitx", "ovici", "owicz", "ovits", "ovitz", "ovic", "ovich"}
 
 func compareForm(s string) string {
-	if !strings.ContainsAny(s, "xpwc") && !strings.HasSuffix(s, "ovi") {
+	if !strings.ContainsAny(s, "xpwc") && !strings.Contains(s, "ovi") && !strings.Contains(s, "ovy") {
 		return s
 	}
 	for _, e := range patronymicEndings {
