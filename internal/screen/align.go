@@ -48,6 +48,11 @@ const (
 	// one side and as the father's on the other: "Omar bin Abdullah" is
 	// the son of "Abdullah bin Omar", a different person.
 	lineageSwapFactor = 0.65
+	// qualifierWeight scales a parenthesised qualifier left over in an
+	// organisation's name; countryPartWeight is the least a country left
+	// over there counts.
+	qualifierWeight   = 0.2
+	countryPartWeight = 1.2
 	// conflictFactor applies when both names keep a part the other lacks.
 	conflictFactor       = 0.9
 	numberMismatchFactor = 0.5 // "Vessel 1" against "Vessel 2"
@@ -220,12 +225,20 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 	if c.surnameOnly && usedC == 1<<m-1 {
 		queryWeight = surnameOnlyWeight
 	}
+	qOwn, cOwn := false, false
+	for i := 0; i < n; i++ {
+		qOwn = qOwn || usedQ&(1<<i) == 0 && ownPart(q.parts[i].kind)
+	}
+	for j := 0; j < m; j++ {
+		cOwn = cOwn || usedC&(1<<j) == 0 && ownPart(c.parts[j].kind)
+	}
+	nm.conflict = qOwn && cOwn && len(pairs) > 0
 	for i := 0; i < n; i++ {
 		if usedQ&(1<<i) == 0 {
 			if detail {
 				nm.unmatchedQ = append(nm.unmatchedQ, i)
 			}
-			den += partWeight(q.parts[i]) * queryWeight
+			den += partWeight(q.parts[i]) * leftoverWeight(&q.parts[i], queryWeight, things, cOwn)
 			qNum = qNum || q.parts[i].kind == kindNumber
 			qLegal = qLegal || q.parts[i].kind == kindLegal
 		}
@@ -243,14 +256,6 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 	if q.surnameOnly && usedQ == 1<<n-1 {
 		listedWeight = surnameOnlyWeight
 	}
-	qOwn, cOwn := false, false
-	for i := 0; i < n; i++ {
-		qOwn = qOwn || usedQ&(1<<i) == 0 && ownPart(q.parts[i].kind)
-	}
-	for j := 0; j < m; j++ {
-		cOwn = cOwn || usedC&(1<<j) == 0 && ownPart(c.parts[j].kind)
-	}
-	nm.conflict = qOwn && cOwn && len(pairs) > 0
 	for j := 0; j < m; j++ {
 		if usedC&(1<<j) == 0 {
 			if detail {
@@ -259,7 +264,7 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 			if c.parts[j].kind == kindLegal {
 				den += partWeight(c.parts[j]) * unmatchedListedWeight
 			} else {
-				den += partWeight(c.parts[j]) * listedWeight
+				den += partWeight(c.parts[j]) * leftoverWeight(&c.parts[j], listedWeight, things, qOwn)
 			}
 			cNum = cNum || c.parts[j].kind == kindNumber
 			cLegal = cLegal || c.parts[j].kind == kindLegal
@@ -466,6 +471,27 @@ func sylReversed(pn *parsedName, pairs []pairing, side bool) bool {
 		}
 	}
 	return false
+}
+
+// leftoverWeight is the share of its weight an unmatched part p counts
+// against a name, w by default. In an organisation's name a qualifier in
+// parentheses counts little unless the other name has a leftover of its
+// own, and a country ("Banco Santander México") marks a national branch,
+// another party.
+func leftoverWeight(p *part, w float64, things, otherLeft bool) float64 {
+	if !things {
+		return w
+	}
+	if p.qualifier {
+		if !otherLeft {
+			return w * qualifierWeight
+		}
+		return w
+	}
+	if p.t.country {
+		return max(w, countryPartWeight)
+	}
+	return w
 }
 
 // ownPart reports whether a part of kind k, left unmatched, says

@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -38,6 +39,9 @@ type part struct {
 	// syl is the part's place among the syllables of one written word,
 	// from 1, or 0 (see word).
 	syl uint8
+	// qualifier marks a part written in parentheses in an organisation's
+	// name.
+	qualifier bool
 }
 
 // surface returns the normalised text the name had at p.
@@ -138,6 +142,10 @@ func parseName(raw, prop string, nk nameKind, terms termSource) parsedName {
 	if nk != nameOrg && nk != nameObject {
 		family, given = splitComma(raw, nk)
 	}
+	text := raw
+	if nk != namePerson {
+		text = splitGluedLegalForm(raw)
+	}
 	if family != "" {
 		pn.roles = true
 		pn.parts = appendParts(pn.parts, family, kindFamily, nk, terms)
@@ -154,10 +162,70 @@ func parseName(raw, prop string, nk nameKind, terms termSource) parsedName {
 			pn.parts = appendParts(pn.parts, f, k, nk, terms)
 		}
 	} else {
-		pn.parts = appendParts(pn.parts, raw, kindPlain, nk, terms)
+		pn.parts = appendParts(pn.parts, text, kindPlain, nk, terms)
+		if nk != namePerson && strings.IndexByte(raw, '(') >= 0 {
+			markQualifiers(&pn, raw)
+		}
 	}
 	pn.finish()
 	return pn
+}
+
+// splitGluedLegalForm separates a legal form written in capitals onto the
+// end of a word ("SiemensAG", "AcmeGmbH" is not: only an all-capital
+// ending after a lower-case letter counts).
+func splitGluedLegalForm(raw string) string {
+	if !strings.ContainsFunc(raw, unicode.IsLower) {
+		return raw
+	}
+	fs := strings.Fields(raw)
+	changed := false
+	for i, f := range fs {
+		k := len(f)
+		for k > 0 && f[k-1] >= 'A' && f[k-1] <= 'Z' {
+			k--
+		}
+		if k < 3 || len(f)-k < 2 || f[k-1] < 'a' || f[k-1] > 'z' {
+			continue
+		}
+		if isLegalForm(strings.ToLower(f[k:])) {
+			fs[i] = f[:k] + " " + f[k:]
+			changed = true
+		}
+	}
+	if !changed {
+		return raw
+	}
+	return strings.Join(fs, " ")
+}
+
+// markQualifiers marks the parts of an organisation's name written in
+// parentheses ("Deutsche Bank (Schweiz) AG"): a qualifier the other name
+// lacks is a small difference, unless that name has one of its own.
+func markQualifiers(pn *parsedName, raw string) {
+	var inside []string
+	for rest := raw; ; {
+		open := strings.IndexByte(rest, '(')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(rest[open:], ')')
+		if end < 0 {
+			end = len(rest) - open
+		}
+		for _, w := range splitWords(rest[open+1 : open+end]) {
+			inside = append(inside, w.text)
+		}
+		rest = rest[open+end:]
+		if len(rest) > 0 {
+			rest = rest[1:]
+		}
+	}
+	for i := range pn.parts {
+		if slices.Contains(inside, pn.parts[i].surface()) {
+			pn.parts[i].qualifier = true
+		}
+	}
 }
 
 // markSurnameOnly reads a queried person's name of a title and one name
@@ -283,7 +351,7 @@ func hasLower(f string) bool {
 func appendParts(parts []part, text string, k partKind, nk nameKind, terms termSource) []part {
 	ws := splitWords(text)
 	if nk != namePerson {
-		ws = numbersToDigits(joinLetters(ws))
+		ws = expandAbbreviations(numbersToDigits(joinLetters(ws)))
 	} else {
 		ws = personWords(ws)
 	}
@@ -349,16 +417,50 @@ func isPatronymic(s string) bool {
 // its class.
 func legalFormAt(ws []word, i int) (int, string) {
 	for n := min(legalFormMaxWords, len(ws)-i); n >= 1; n-- {
-		if class, ok := legalForms[joinWords(ws[i:i+n])]; ok {
+		if n == len(ws) {
 			// A one-word name that is only a legal form is a name.
-			if n == len(ws) {
-				return 0, ""
-			}
+			continue
+		}
+		joined := joinWords(ws[i : i+n])
+		if class, ok := legalForms[joined]; ok {
+			return n, class
+		}
+		if class, ok := misspeltLegalForm(joined, n); ok {
 			return n, class
 		}
 	}
 	return 0, ""
 }
+
+// misspeltLegalForm finds a legal form written out in full with one slip
+// ("Aktiengeselschaft", "Joynt Stock Company"): n words within one edit of
+// a form of ten letters or more with the same first letter.
+func misspeltLegalForm(s string, n int) (string, bool) {
+	if len(s) < 10 || n > len(longLegalForms) {
+		return "", false
+	}
+	for _, f := range longLegalForms[n-1] {
+		if f[0] == s[0] && len(f)-len(s) <= 1 && len(s)-len(f) <= 1 && editDistance(s, f, 1) <= 1 {
+			return legalForms[f], true
+		}
+	}
+	return "", false
+}
+
+// longLegalForms holds the legal forms of ten letters or more by their
+// number of words less one.
+var longLegalForms = func() [legalFormMaxWords][]string {
+	var out [legalFormMaxWords][]string
+	for f := range legalForms {
+		if n := strings.Count(f, " ") + 1; len(f) >= 10 && n <= legalFormMaxWords {
+			out[n-1] = append(out[n-1], f)
+		}
+	}
+	for i := range out {
+		slices.Sort(out[i])
+	}
+	return out
+}()
 
 func joinWords(ws []word) string {
 	if len(ws) == 1 {
@@ -454,6 +556,17 @@ func numbersToDigits(ws []word) []word {
 		out = append(out, word{text: strconv.Itoa(n)})
 	}
 	return out
+}
+
+// expandAbbreviations writes out the usual abbreviations of words in
+// organisation names ("Int'l" → "international").
+func expandAbbreviations(ws []word) []word {
+	for i, w := range ws {
+		if full, ok := orgAbbreviations[w.text]; ok && !w.abjad && len(ws) > 1 {
+			ws[i].text = full
+		}
+	}
+	return ws
 }
 
 // digitLetters are the letters digits stand for inside a written word

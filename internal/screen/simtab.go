@@ -133,6 +133,8 @@ func (t *simTable) nameBound(qn, cn *parsedName) float64 {
 			s += (wq + 2*wcmax) / 2
 		case mask&(1<<qp.ti) != 0 || qp.kind == kindInitial || qp.kind == kindLegal:
 			s += (wq + wcmax) / 2
+		case qp.qualifier:
+			k += wq * queryWeight * qualifierWeight
 		default:
 			k += wq * queryWeight
 		}

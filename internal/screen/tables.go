@@ -189,7 +189,9 @@ var particles = set(
 var orgStopwords = set("the", "of", "and", "for", "in", "on", "at", "to", "a", "an", "und", "et", "y", "de", "du", "des", "der", "die", "la", "le", "les", "el", "al")
 
 // legalForms maps a legal form, as a sequence of normalised words, to the
-// class it belongs to; members of one class are treated as equal.
+// class it belongs to; members of one class are treated as equal. The
+// generic English designators (Company, Corporation, Incorporated) are
+// one class: they are used interchangeably and name no distinct form.
 var legalForms = map[string]string{
 	"llc": "llc", "l l c": "llc", "limited liability company": "llc", "limited liability co": "llc",
 	"ooo": "llc", "obshchestvo s ogranichennoy otvetstvennostyu": "llc",
@@ -211,14 +213,26 @@ var legalForms = map[string]string{
 	"sas": "sa", "nv": "sa", "n v": "sa",
 	"sa de cv": "sa de cv", "s a de c v": "sa de cv", "sociedad anonima de capital variable": "sa de cv",
 	"sab de cv": "sa de cv", "s de rl de cv": "sa de cv", "s de r l de c v": "sa de cv",
-	"inc": "inc", "incorporated": "inc",
+	"inc": "corp", "incorporated": "corp",
 	"corp": "corp", "corporation": "corp",
-	"co": "co", "company": "co", "cie": "co", "compania": "co", "compagnie": "co",
+	"co": "corp", "company": "corp", "cie": "corp", "compania": "corp", "compagnie": "corp",
 	"plc": "plc", "public limited company": "plc",
 	"llp": "llp", "limited liability partnership": "llp", "lp": "lp", "limited partnership": "lp",
 	"kg": "kg", "gmbh co kg": "kg", "kommanditgesellschaft": "kg",
 	"fze": "fze", "fzco": "fze", "fzc": "fze", "free zone establishment": "fze",
 	"asa": "as", "oyj": "as",
+}
+
+// orgAbbreviations are the usual short forms of words in organisation
+// names; legal forms are in legalForms.
+var orgAbbreviations = map[string]string{
+	"intl": "international", "int'l": "international", "natl": "national", "assn": "association",
+	"assoc": "association", "bros": "brothers", "mfg": "manufacturing", "mgmt": "management",
+	"hldgs": "holdings", "hldg": "holding", "grp": "group", "svcs": "services", "svc": "service",
+	"dept": "department", "univ": "university", "inst": "institute", "indus": "industries",
+	"engg": "engineering", "ctr": "center", "cntr": "center", "devt": "development",
+	"trdg": "trading", "shpg": "shipping", "elec": "electric", "coop": "cooperative",
+	"tech": "technology", "gen": "general", "mgt": "management",
 }
 
 // numberWords spells numbers and ordinals so that "Three Percenters",

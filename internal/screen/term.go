@@ -2,6 +2,8 @@ package screen
 
 import (
 	"strings"
+
+	"github.com/nexus-intel/nexus/internal/ftm"
 )
 
 // term is one distinct normalised name part with everything the scorer
@@ -27,6 +29,8 @@ type term struct {
 	// nick says the text is in the nickname table, as a nickname or as a
 	// formal name.
 	nick bool
+	// country says the text names a country ("mexico", "chile").
+	country bool
 	// consonants is the set of consonant letters in cmp, one bit each,
 	// for a quick lower bound on the edit distance.
 	consonants uint32
@@ -80,6 +84,9 @@ func newTerm(text string, abjad bool) *term {
 	}
 	if w, ok := commonParts[text]; ok {
 		t.weight = w
+	}
+	if len(text) >= 4 && len(text) <= 20 && !abjad {
+		_, t.country = ftm.NormalizeCountry(text)
 	}
 	_, isNick := nickFormal[text]
 	_, isFormal := nicknameFormals[canonicalName(text)]
