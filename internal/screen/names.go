@@ -665,15 +665,22 @@ func lineageAt(ws []word, i int) bool {
 	return false
 }
 
+func knownGiven(s string) bool {
+	_, ok := variantGroup[s]
+	return ok
+}
+
 var lineageParticles = set("bin", "ibn", "ben", "bint", "binti", "bn", "ebn", "ould")
 
 // dropRepeats removes a word repeated verbatim in one name ("Shoigu
 // Shoigu Sergey"), a common data-entry slip that adds no information.
+// Particles and the given names of the variant tables repeat in real
+// names ("Abdullahi Mohamed Mohamed", "ibn Awad ibn Ladin": a son named
+// after his father) and are kept.
 func dropRepeats(ws []word) []word {
 	for i := 1; i < len(ws); i++ {
 		for j := 0; j < i; j++ {
-			// Particles repeat in real names ("ibn Awad ibn Ladin").
-			if ws[i].text == ws[j].text && len(ws[i].text) > 2 && !particles[ws[i].text] {
+			if ws[i].text == ws[j].text && len(ws[i].text) > 2 && !particles[ws[i].text] && !knownGiven(ws[i].text) {
 				return dropRepeats(append(ws[:i:i], ws[i+1:]...))
 			}
 		}

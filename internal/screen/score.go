@@ -134,7 +134,12 @@ func rolesAgree(a, b *parsedName) bool {
 func exactMatch(q, c *parsedName) nameMatch {
 	nm := nameMatch{score: 1, q: q, c: c}
 	for i := range q.parts {
-		nm.pairs = append(nm.pairs, pairing{q: i, q2: -1, c: i, c2: -1, sim: 1, how: agreeExact, weight: partWeight(q.parts[i])})
+		how := agreeExact
+		if q.parts[i].surface() != c.parts[i].surface() {
+			// Two spellings of one legal form.
+			how = agreeLegal
+		}
+		nm.pairs = append(nm.pairs, pairing{q: i, q2: -1, c: i, c2: -1, sim: 1, how: how, weight: partWeight(q.parts[i])})
 	}
 	return nm
 }

@@ -360,6 +360,18 @@ func TestNameParsingRules(t *testing.T) {
 		{"Hangul given name in order", Query{Names: []string{"이민호"}}, person("Lee Min Ho"), DefaultThreshold, 1, ""},
 		{"Arabic written apart, Latin together", Query{Names: []string{"عبد الله"}}, person("Abdullah"), DefaultThreshold, 1, "written together"},
 		{"Greek patronymic", Query{Names: []string{"Βλαντίμιρ Βλαντίμιροβιτς Πούτιν"}}, person("Vladimir Vladimirovich PUTIN"), DefaultThreshold, 1, ""},
+		{"misspelt legal form", Query{Schema: "Company", Names: []string{"Siemens Aktiengeselschaft"}}, company("Siemens AG"), DefaultThreshold, 1, "same legal form"},
+		{"misspelt legal form of three words", Query{Schema: "Company", Names: []string{"Tactical Missiles Corporation Joynt Stock Company"}}, company("Tactical Missiles Corporation JSC"), DefaultThreshold, 1, "same legal form"},
+		{"legal form glued on", Query{Schema: "Company", Names: []string{"Siemens AG"}}, company("SiemensAG"), DefaultThreshold, 1, ""},
+		{"lower-case ending is no legal form", Query{Schema: "Company", Names: []string{"Bag"}}, company("Bag"), 0.99, 1, ""},
+		{"abbreviated word", Query{Schema: "Company", Names: []string{"First Bank Int'l"}}, company("First International Bank"), DefaultThreshold, 1, ""},
+		{"generic designators are one class", Query{Schema: "Company", Names: []string{"Homs Refinery Corporation"}}, company("The Homs Refinery Company"), DefaultThreshold, 1, "same legal form"},
+		{"qualifier in parentheses", Query{Schema: "Company", Names: []string{"Deutsche Bank (Schweiz) AG"}}, company("Deutsche Bank AG"), DefaultThreshold, 1, ""},
+		{"two different qualifiers", Query{Schema: "Company", Names: []string{"Bowne Global Solutions II (Sweden) AB"}}, company("Bowne Global Solutions II (Finland) AB"), 0, 0.69, "each name has a part the other lacks"},
+		{"a country marks a branch", Query{Schema: "Company", Names: []string{"Banco Santander S.A."}}, company("Banco Santander México S.A."), 0, 0.69, ""},
+		{"alternatives after a slash", Query{Schema: "Organization", Names: []string{"Al Qaeda"}}, company("Al-Qa'ida/Islamic Army"), DefaultThreshold, 1, ""},
+		{"a repeated given name is kept", Query{Names: []string{"Abdul Kabir Abdul Jan"}}, person("Abdul Kabir Mohammad Jan"), 0, 0.69, ""},
+		{"a repeated surname is a slip", Query{Names: []string{"Shoigu Shoigu Sergey"}}, person("Sergey Shoigu"), 0.99, 1, ""},
 		{"Hebrew nickname", Query{Names: []string{"Bibi Netanyahu"}}, person("Benjamin Netanyahu"), DefaultThreshold, 1, "nickname"},
 	}
 	for _, tt := range tests {
