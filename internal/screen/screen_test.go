@@ -60,6 +60,11 @@ func TestNormalize(t *testing.T) {
 		{"Nicolás MADURO Moros", "nicolas maduro moros"}, // diacritics, case
 		{"Straße Øresund Łódź", "strasse oresund lodz"},  // special letters
 		{"مسعود پزشک\u200cفر", "mswd pzshkfr"},           // Persian zero-width non-joiner inside a word
+		{"สมชาย", "somchai"},                             // Thai: inherent o, final y read i
+		{"ทักษิณ ชินวัตร", "thaksin chinwatra"},          // Thai: final consonant values
+		{"ปูติน", "putin"},                               // Thai: vowel signs after and over
+		{"ប៉ុល ពត", "pol pot"},                           // Khmer: musikatoan, inherent o
+		{"វ៉្លាឌីមៀរ", "vladimier"},                      // Khmer: subscript cluster
 		{"  ", ""},
 	}
 	for _, tt := range tests {
