@@ -292,6 +292,11 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 	}
 	if nm.conflict {
 		nm.score *= conflictFactor
+		if initialsConflict(q, c, usedQ, usedC, n, m) {
+			// "William G. Frost" and "William W. Frost": two middle
+			// initials that differ name two people.
+			nm.score *= conflictFactor
+		}
 	}
 	// Numbers must agree; in an organisation or vessel name a number on
 	// one side only ("Fund II" against "Fund") differs too.
@@ -332,11 +337,14 @@ func compounds(a, b *parsedName, n, m int, usedA, usedB *uint64, pairs []pairing
 				if !compoundStart(at, b.parts[j].t) || l < len(at.text)-2 || l > len(at.text)+2 {
 					continue
 				}
-				s := spanSimilarity(at, b.parts[j:j+span])
-				if s < 0.8 {
+				s, how := spanSimilarity(at, b.parts[j:j+span])*0.98, agreeCompound
+				if s < 0.8*0.98 && sameSyllables(at, b.parts[j:j+span]) {
+					s, how = 0.9, agreeRomanisation
+				}
+				if s < 0.8*0.98 {
 					continue
 				}
-				pairs = append(pairs, spanPair(a, b, i, j, span, s*0.98, agreeCompound, usedA, usedB, flip))
+				pairs = append(pairs, spanPair(a, b, i, j, span, s, how, usedA, usedB, flip))
 				found = true
 				break
 			}
@@ -355,10 +363,28 @@ func compounds(a, b *parsedName, n, m int, usedA, usedB *uint64, pairs []pairing
 // several come from an abjad (عبد الله, "bd allh", against "Abdullah"),
 // the same first consonant.
 func compoundStart(a, b *term) bool {
-	if a.text[0] == b.text[0] {
+	if a.text[0] == b.text[0] || a.zh != "" && b.zh != "" && a.zh[0] == b.zh[0] {
 		return true
 	}
 	return b.abjad && a.skel != "" && b.skel != "" && a.skel[0] == b.skel[0]
+}
+
+// sameSyllables reports whether a, one word, and bs, syllables written
+// apart, read the same across the romanisations of Chinese: "Tse-tung"
+// (Wade-Giles) and "Zedong" (pinyin), "Chin-ping" and "Jinping".
+func sameSyllables(a *term, bs []part) bool {
+	if a.zh == "" || len(a.text) < 4 {
+		return false
+	}
+	k := 0
+	for _, p := range bs {
+		z := p.t.zh
+		if z == "" || k+len(z) > len(a.zh) || a.zh[k:k+len(z)] != z {
+			return false
+		}
+		k += len(z)
+	}
+	return k == len(a.zh)
 }
 
 // spanPair pairs part i of a with parts j … j+span-1 of b and marks them
@@ -492,6 +518,18 @@ func leftoverWeight(p *part, w float64, things, otherLeft bool) float64 {
 		return max(w, countryPartWeight)
 	}
 	return w
+}
+
+// initialsConflict reports an initial left over on both sides.
+func initialsConflict(q, c *parsedName, usedQ, usedC uint64, n, m int) bool {
+	qi, ci := false, false
+	for i := 0; i < n; i++ {
+		qi = qi || usedQ&(1<<i) == 0 && q.parts[i].kind == kindInitial
+	}
+	for j := 0; j < m; j++ {
+		ci = ci || usedC&(1<<j) == 0 && c.parts[j].kind == kindInitial
+	}
+	return qi && ci
 }
 
 // ownPart reports whether a part of kind k, left unmatched, says

@@ -377,6 +377,11 @@ func TestNameParsingRules(t *testing.T) {
 		{"alternatives after a slash", Query{Schema: "Organization", Names: []string{"Al Qaeda"}}, company("Al-Qa'ida/Islamic Army"), DefaultThreshold, 1, ""},
 		{"a repeated given name is kept", Query{Names: []string{"Abdul Kabir Abdul Jan"}}, person("Abdul Kabir Mohammad Jan"), 0, 0.69, ""},
 		{"a repeated surname is a slip", Query{Names: []string{"Shoigu Shoigu Sergey"}}, person("Sergey Shoigu"), 0.99, 1, ""},
+		{"Wade-Giles and pinyin", Query{Names: []string{"Mao Tse-tung"}}, person("Mao Zedong"), DefaultThreshold, 1, "another romanisation"},
+		{"Wade-Giles given name written apart", Query{Names: []string{"Hsi Chin-ping"}}, person("Xi Jinping"), DefaultThreshold, 1, ""},
+		{"Cantonese is not Mandarin", Query{Names: []string{"Chiang Kai-shek"}}, person("Jiang Jieshi"), 0, 0.69, ""},
+		{"differing middle initials", Query{Names: []string{"Frost, William G."}}, person("William W Frost"), 0, 0.69, ""},
+		{"generic words only", Query{Schema: "Company", Names: []string{"Management Company"}}, company("Westminister Management Company"), 0, 0.69, ""},
 		{"Hebrew nickname", Query{Names: []string{"Bibi Netanyahu"}}, person("Benjamin Netanyahu"), DefaultThreshold, 1, "nickname"},
 	}
 	for _, tt := range tests {

@@ -276,6 +276,8 @@ var commonParts = map[string]float64{
 	"technology": 0.55, "technologies": 0.55, "energy": 0.6, "oil": 0.6, "gas": 0.6,
 	"petroleum": 0.6, "construction": 0.6, "engineering": 0.6, "marine": 0.6,
 	"logistics": 0.6, "import export": 0.5, "media": 0.6, "systems": 0.55,
+	"management": 0.55, "solutions": 0.55, "partners": 0.6, "capital": 0.6, "finance": 0.6,
+	"consulting": 0.55, "resources": 0.6, "products": 0.55, "agency": 0.6, "institute": 0.6,
 }
 
 func set(words ...string) map[string]bool {

@@ -31,6 +31,9 @@ type term struct {
 	nick bool
 	// country says the text names a country ("mexico", "chile").
 	country bool
+	// zh is the text's key across the romanisations of Chinese (see
+	// chineseKey), or empty for text that is not plain letters.
+	zh string
 	// consonants is the set of consonant letters in cmp, one bit each,
 	// for a quick lower bound on the edit distance.
 	consonants uint32
@@ -85,6 +88,9 @@ func newTerm(text string, abjad bool) *term {
 	if w, ok := commonParts[text]; ok {
 		t.weight = w
 	}
+	if len(text) <= 12 && isASCIILetters(text) {
+		t.zh = chineseKey(text)
+	}
 	if len(text) >= 4 && len(text) <= 20 && !abjad {
 		_, t.country = ftm.NormalizeCountry(text)
 	}
@@ -111,6 +117,21 @@ func sameGroup(a, b *term) bool {
 	}
 	return a.group == b.group || a.group == b.group2 || (a.group2 >= 0 && (a.group2 == b.group || a.group2 == b.group2))
 }
+
+// chineseKeyReplacer maps the letters in which Wade-Giles, pinyin and
+// their variants write the same Mandarin sounds to one spelling:
+// aspiration, which Wade-Giles marks with an apostrophe that names lose,
+// is dropped (p/b, t/d, k/g, ch/j/zh/q, ts/tz/z/c), hs is x, and the
+// finals ung, ih, ieh and ien are ong, i, ie and ian.
+var chineseKeyReplacer = strings.NewReplacer(
+	"hs", "x", "ts", "z", "tz", "z", "ch", "j", "zh", "j", "q", "j", "c", "z",
+	"ung", "ong", "ieh", "ie", "ien", "ian", "ih", "i",
+	"p", "b", "t", "d", "k", "g",
+)
+
+// chineseKey returns s in the spelling chineseKeyReplacer makes, so that
+// the syllables of a Chinese name agree however they were romanised.
+func chineseKey(s string) string { return chineseKeyReplacer.Replace(s) }
 
 // patronymicEndings are spellings of the Slavic patronymic suffix across
 // romanisations; they are unified so "Vladimirovitch" meets
