@@ -363,7 +363,7 @@ func compounds(a, b *parsedName, n, m int, usedA, usedB *uint64, pairs []pairing
 // several come from an abjad (عبد الله, "bd allh", against "Abdullah"),
 // the same first consonant.
 func compoundStart(a, b *term) bool {
-	if a.text[0] == b.text[0] || a.zh != "" && b.zh != "" && a.zh[0] == b.zh[0] {
+	if a.text[0] == b.text[0] || a.zh0 == b.zh0 && len(b.text) <= 6 {
 		return true
 	}
 	return b.abjad && a.skel != "" && b.skel != "" && a.skel[0] == b.skel[0]
@@ -373,18 +373,17 @@ func compoundStart(a, b *term) bool {
 // apart, read the same across the romanisations of Chinese: "Tse-tung"
 // (Wade-Giles) and "Zedong" (pinyin), "Chin-ping" and "Jinping".
 func sameSyllables(a *term, bs []part) bool {
-	if a.zh == "" || len(a.text) < 4 {
+	if len(a.text) < 4 || len(a.text) > 16 || a.zh0 != bs[0].t.zh0 || !isASCIILetters(a.text) {
 		return false
 	}
-	k := 0
+	var joined []byte
 	for _, p := range bs {
-		z := p.t.zh
-		if z == "" || k+len(z) > len(a.zh) || a.zh[k:k+len(z)] != z {
+		if len(p.t.text) > 6 || !isASCIILetters(p.t.text) {
 			return false
 		}
-		k += len(z)
+		joined = append(joined, chineseKey(p.t.text)...)
 	}
-	return k == len(a.zh)
+	return string(joined) == chineseKey(a.text)
 }
 
 // spanPair pairs part i of a with parts j … j+span-1 of b and marks them

@@ -175,7 +175,14 @@ func parseName(raw, prop string, nk nameKind, terms termSource) parsedName {
 // end of a word ("SiemensAG", "AcmeGmbH" is not: only an all-capital
 // ending after a lower-case letter counts).
 func splitGluedLegalForm(raw string) string {
-	if !strings.ContainsFunc(raw, unicode.IsLower) {
+	glued := false
+	for i := 1; i+1 < len(raw); i++ {
+		if raw[i-1] >= 'a' && raw[i-1] <= 'z' && raw[i] >= 'A' && raw[i] <= 'Z' && raw[i+1] >= 'A' && raw[i+1] <= 'Z' {
+			glued = true
+			break
+		}
+	}
+	if !glued {
 		return raw
 	}
 	fs := strings.Fields(raw)

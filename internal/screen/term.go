@@ -31,9 +31,9 @@ type term struct {
 	nick bool
 	// country says the text names a country ("mexico", "chile").
 	country bool
-	// zh is the text's key across the romanisations of Chinese (see
-	// chineseKey), or empty for text that is not plain letters.
-	zh string
+	// zh0 is the first letter of the text's key across the romanisations
+	// of Chinese (see chineseKey).
+	zh0 byte
 	// consonants is the set of consonant letters in cmp, one bit each,
 	// for a quick lower bound on the edit distance.
 	consonants uint32
@@ -88,9 +88,7 @@ func newTerm(text string, abjad bool) *term {
 	if w, ok := commonParts[text]; ok {
 		t.weight = w
 	}
-	if len(text) <= 12 && isASCIILetters(text) {
-		t.zh = chineseKey(text)
-	}
+	t.zh0 = chineseInitial(text)
 	if len(text) >= 4 && len(text) <= 20 && !abjad {
 		_, t.country = ftm.NormalizeCountry(text)
 	}
@@ -132,6 +130,34 @@ var chineseKeyReplacer = strings.NewReplacer(
 // chineseKey returns s in the spelling chineseKeyReplacer makes, so that
 // the syllables of a Chinese name agree however they were romanised.
 func chineseKey(s string) string { return chineseKeyReplacer.Replace(s) }
+
+// chineseInitial is the first letter of chineseKey(s), without building
+// the key.
+func chineseInitial(s string) byte {
+	if s == "" {
+		return 0
+	}
+	c := s[0]
+	var n byte
+	if len(s) > 1 {
+		n = s[1]
+	}
+	switch {
+	case c == 'h' && n == 's':
+		return 'x'
+	case c == 't' && (n == 's' || n == 'z'), c == 'c' && n != 'h':
+		return 'z'
+	case c == 'c', c == 'z' && n == 'h', c == 'q':
+		return 'j'
+	case c == 'p':
+		return 'b'
+	case c == 't':
+		return 'd'
+	case c == 'k':
+		return 'g'
+	}
+	return c
+}
 
 // patronymicEndings are spellings of the Slavic patronymic suffix across
 // romanisations; they are unified so "Vladimirovitch" meets
