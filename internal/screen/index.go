@@ -68,8 +68,22 @@ type scratch struct {
 	heap    []cand
 	seen    []*term
 	inter   []uint32 // documents with both halves of a split query part
+	long    []posting
 	sims    simTable
 }
+
+// posting is a posting list and the weight its documents gain.
+type posting struct {
+	list []uint32
+	w    float32
+}
+
+// A posting list longer than minLongPosting and than one in
+// longPostingShare of the documents is long: see candidateDocs.
+const (
+	minLongPosting   = 256
+	longPostingShare = 64
+)
 
 type termKey struct {
 	text  string
@@ -401,11 +415,17 @@ func (ix *Index) candidateDocs(q *record, allow func(string) bool, sc *scratch) 
 	}
 	acc, touched := sc.acc, sc.touched[:0]
 	n := float64(ix.live + 1)
+	long := sc.long[:0]
+	longAt := max(minLongPosting, ix.live/longPostingShare)
 	add := func(list []uint32, w float64) {
 		if len(list) == 0 || len(list) > maxPosting {
 			return
 		}
 		w32 := float32(w * math.Log(1+n/float64(len(list))))
+		if len(list) > longAt {
+			long = append(long, posting{list, w32})
+			return
+		}
 		for _, d := range list {
 			if acc[d] == 0 {
 				touched = append(touched, d)
@@ -474,6 +494,37 @@ func (ix *Index) candidateDocs(q *record, allow func(string) bool, sc *scratch) 
 	}
 	clear(seen)
 	sc.seen = seen[:0]
+	// Keys shared by a large part of the list (a common given name, its
+	// skeleton) only rank the candidates rarer keys found; they bring in
+	// documents of their own only when nothing else did.
+	if found := len(touched); found == 0 {
+		for _, p := range long {
+			for _, d := range p.list {
+				if acc[d] == 0 {
+					touched = append(touched, d)
+				}
+				acc[d] += p.w
+			}
+		}
+	} else {
+		for _, p := range long {
+			if found*8 >= len(p.list) {
+				for _, d := range p.list {
+					if acc[d] != 0 {
+						acc[d] += p.w
+					}
+				}
+				continue
+			}
+			for _, d := range touched[:found] {
+				if _, ok := slices.BinarySearch(p.list, d); ok {
+					acc[d] += p.w
+				}
+			}
+		}
+	}
+	clear(long)
+	sc.long = long[:0]
 	// Keep the best ix.candidates in a min-heap (worst at the root);
 	// filters run only for documents good enough to enter it.
 	k := ix.candidates

@@ -168,6 +168,11 @@ func score(q, c *record, st *simTable, minScore float64) scored {
 		minName = minScore - dobDayBonus
 	}
 	s.name = bestName(q, c, st, minName)
+	if s.idHit == "" && minName > 0 && s.name.score+1e-9 < minName {
+		// Nothing else can lift it to minScore.
+		s.score = s.name.score
+		return s
+	}
 	total := s.name.score
 	s.dob = compareDates(q.dates, c.dates)
 	total += s.dob.contribution(s.name.score)
