@@ -13,7 +13,7 @@ import (
 // Options tune an Index. The zero value is ready to use.
 type Options struct {
 	// Candidates is how many entities a query scores in full after
-	// candidate generation; 0 means 12. More costs time, fewer risks
+	// candidate generation; 0 means 10. More costs time, fewer risks
 	// missing a badly misspelt name.
 	Candidates int
 }
@@ -105,7 +105,7 @@ func NewIndex(entities []*ftm.Entity, opts Options) *Index {
 		dels:       map[string][]*term{},
 	}
 	if ix.candidates <= 0 {
-		ix.candidates = 12
+		ix.candidates = 10
 	}
 	ix.scratch.New = func() any { return &scratch{} }
 	for _, e := range entities {

@@ -428,3 +428,23 @@ func TestSpansAndAcronyms(t *testing.T) {
 		}
 	}
 }
+
+func TestSkeleton(t *testing.T) {
+	for _, tt := range []struct {
+		in         string
+		semivowels bool
+		want       string
+	}{
+		{"mohammed", false, "mhmd"},
+		{"mhmd", false, "mhmd"},
+		{"vladimir", false, "fldmr"},
+		{"wladymyr", false, "fldmr"}, // Persian و at the start is a consonant
+		{"mahmwd", false, "mhmd"},    // inside a word it may be a long vowel
+		{"yusuf", false, "ysf"},
+		{"ywsf", false, "ysf"},
+	} {
+		if got := skeleton(tt.in, tt.semivowels); got != tt.want {
+			t.Errorf("skeleton(%q, %v) = %q, want %q", tt.in, tt.semivowels, got, tt.want)
+		}
+	}
+}

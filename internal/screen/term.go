@@ -198,7 +198,9 @@ func skeleton(s string, semivowels bool) string {
 		case 'a', 'e', 'i', 'o', 'u':
 			continue
 		case 'y', 'w':
-			if !semivowels || i > 0 && isVowel(s[i-1]) && i+1 < len(s) && !isVowel(next) {
+			// Only a word-initial w or y is surely a consonant; elsewhere
+			// they may stand for a long vowel (Mahmwd, Yazyd).
+			if i > 0 && (!semivowels || isVowel(s[i-1]) && i+1 < len(s) && !isVowel(next)) {
 				continue
 			}
 			if c == 'w' {
