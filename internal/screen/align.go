@@ -376,14 +376,15 @@ func sameSyllables(a *term, bs []part) bool {
 	if len(a.text) < 4 || len(a.text) > 16 || a.zh0 != bs[0].t.zh0 || !isASCIILetters(a.text) {
 		return false
 	}
-	var joined []byte
+	var buf [2][48]byte
+	joined := buf[0][:0]
 	for _, p := range bs {
 		if len(p.t.text) > 6 || !isASCIILetters(p.t.text) {
 			return false
 		}
-		joined = append(joined, chineseKey(p.t.text)...)
+		joined = appendChineseKey(joined, p.t.text)
 	}
-	return string(joined) == chineseKey(a.text)
+	return string(joined) == string(appendChineseKey(buf[1][:0], a.text))
 }
 
 // spanPair pairs part i of a with parts j … j+span-1 of b and marks them

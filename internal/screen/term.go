@@ -116,20 +116,53 @@ func sameGroup(a, b *term) bool {
 	return a.group == b.group || a.group == b.group2 || (a.group2 >= 0 && (a.group2 == b.group || a.group2 == b.group2))
 }
 
-// chineseKeyReplacer maps the letters in which Wade-Giles, pinyin and
-// their variants write the same Mandarin sounds to one spelling:
-// aspiration, which Wade-Giles marks with an apostrophe that names lose,
-// is dropped (p/b, t/d, k/g, ch/j/zh/q, ts/tz/z/c), hs is x, and the
-// finals ung, ih, ieh and ien are ong, i, ie and ian.
-var chineseKeyReplacer = strings.NewReplacer(
-	"hs", "x", "ts", "z", "tz", "z", "ch", "j", "zh", "j", "q", "j", "c", "z",
-	"ung", "ong", "ieh", "ie", "ien", "ian", "ih", "i",
-	"p", "b", "t", "d", "k", "g",
-)
-
-// chineseKey returns s in the spelling chineseKeyReplacer makes, so that
-// the syllables of a Chinese name agree however they were romanised.
-func chineseKey(s string) string { return chineseKeyReplacer.Replace(s) }
+// appendChineseKey appends s to dst in one spelling of the letters in
+// which Wade-Giles, pinyin and their variants write the same Mandarin
+// sounds, so that the syllables of a Chinese name agree however they were
+// romanised: aspiration, which Wade-Giles marks with an apostrophe that
+// names lose, is dropped (p/b, t/d, k/g, ch/j/zh/q, ts/tz/z/c), hs is x,
+// and the finals ung, ih, ieh and ien are ong, i, ie and ian.
+func appendChineseKey(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var n, n2 byte
+		if i+1 < len(s) {
+			n = s[i+1]
+		}
+		if i+2 < len(s) {
+			n2 = s[i+2]
+		}
+		switch {
+		case c == 'h' && n == 's':
+			dst, i = append(dst, 'x'), i+1
+		case c == 't' && (n == 's' || n == 'z'):
+			dst, i = append(dst, 'z'), i+1
+		case (c == 'c' || c == 'z') && n == 'h':
+			dst, i = append(dst, 'j'), i+1
+		case c == 'q':
+			dst = append(dst, 'j')
+		case c == 'c':
+			dst = append(dst, 'z')
+		case c == 'u' && n == 'n' && n2 == 'g':
+			dst, i = append(dst, 'o', 'n', 'g'), i+2
+		case c == 'i' && n == 'e' && n2 == 'h':
+			dst, i = append(dst, 'i', 'e'), i+2
+		case c == 'i' && n == 'e' && n2 == 'n':
+			dst, i = append(dst, 'i', 'a', 'n'), i+2
+		case c == 'i' && n == 'h':
+			dst, i = append(dst, 'i'), i+1
+		case c == 'p':
+			dst = append(dst, 'b')
+		case c == 't':
+			dst = append(dst, 'd')
+		case c == 'k':
+			dst = append(dst, 'g')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
 
 // chineseInitial is the first letter of chineseKey(s), without building
 // the key.
