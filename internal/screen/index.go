@@ -94,15 +94,19 @@ type termKey struct {
 // organisations, companies, legal entities, public bodies, vessels and
 // aircraft that have a name); other entities are skipped.
 func NewIndex(entities []*ftm.Entity, opts Options) *Index {
+	// Distinct terms grow much slower than entities; the sizes are a
+	// guess that saves rehashing while a list is loaded.
+	vocab := min(len(entities), 100_000)
 	ix := &Index{
 		candidates: opts.Candidates,
 		byID:       make(map[string]uint32, len(entities)),
-		terms:      map[termKey]*term{},
-		post:       [][]uint32{nil},
-		skelPost:   [][]uint32{nil},
+		terms:      make(map[termKey]*term, vocab),
+		post:       make([][]uint32, 1, vocab),
+		skelPost:   make([][]uint32, 1, vocab),
 		groupPost:  make([][]uint32, len(nameVariants)),
-		skelIDs:    map[string]uint32{},
-		dels:       map[string][]*term{},
+		skelIDs:    make(map[string]uint32, vocab),
+		dels:       make(map[string][]*term, vocab*6),
+		docs:       make([]*record, 0, len(entities)),
 	}
 	if ix.candidates <= 0 {
 		ix.candidates = 10
@@ -161,8 +165,16 @@ func (ix *Index) term(text string, abjad bool) *term {
 		t.skelAltID = ix.skelID(t.skelAlt)
 	}
 	if !abjad && len(text) > 3 && len(text) <= 24 && !t.numeric {
+		// All deletions in one string, sliced: one allocation a term.
+		n := len(text) - 1
+		buf := make([]byte, 0, len(text)*n)
 		for i := range len(text) {
-			d := text[:i] + text[i+1:]
+			buf = append(buf, text[:i]...)
+			buf = append(buf, text[i+1:]...)
+		}
+		all := string(buf)
+		for i := range len(text) {
+			d := all[i*n : (i+1)*n]
 			ix.dels[d] = append(ix.dels[d], t)
 		}
 	}

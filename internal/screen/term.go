@@ -89,8 +89,8 @@ func newTerm(text string, abjad bool) *term {
 		t.weight = w
 	}
 	t.zh0 = chineseInitial(text)
-	if len(text) >= 4 && len(text) <= 20 && !abjad {
-		_, t.country = ftm.NormalizeCountry(text)
+	if len(text) >= 4 && !abjad {
+		t.country = countryWords[text]
 	}
 	_, isNick := nickFormal[text]
 	_, isFormal := nicknameFormals[canonicalName(text)]
@@ -115,6 +115,21 @@ func sameGroup(a, b *term) bool {
 	}
 	return a.group == b.group || a.group == b.group2 || (a.group2 >= 0 && (a.group2 == b.group || a.group2 == b.group2))
 }
+
+// countryWords are the one-word English names of countries ("mexico",
+// "chile"), normalised.
+var countryWords = func() map[string]bool {
+	m := map[string]bool{}
+	for a := 'a'; a <= 'z'; a++ {
+		for b := 'a'; b <= 'z'; b++ {
+			name := ftm.CountryName(string([]rune{a, b}))
+			if n := Normalize(name); n != "" && !strings.Contains(n, " ") {
+				m[n] = true
+			}
+		}
+	}
+	return m
+}()
 
 // appendChineseKey appends s to dst in one spelling of the letters in
 // which Wade-Giles, pinyin and their variants write the same Mandarin
