@@ -48,7 +48,8 @@ func TestNormalize(t *testing.T) {
 		{"Αλέξανδρος Τσίπρας", "alexandros tsipras"},    // Greek
 		{"Վլադիմիր Պուտին", "vladimir poutin"},          // Armenian
 		{"ვლადიმერ პუტინი", "vladimer putini"},          // Georgian
-		{"משה", "msh"},                                   // Hebrew, final he silent
+		{"משה", "msh"}, // Hebrew, final he silent
+		{"ולדימיר פוטין", "wldymyr pwtyn"},               // Hebrew vav as w
 		{"محمد علي", "mhmd ly"},                          // Arabic consonant frame
 		{"ولادیمیر پوتین", "wladymyr pwtyn"},             // Persian
 		{"김정은", "gim jeong eun"},                         // Hangul

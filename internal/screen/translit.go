@@ -65,10 +65,11 @@ var georgian = map[rune]string{
 }
 
 // hebrew writes consonants only (vowel points are dropped as marks); the
-// matres lectionis ו and י are kept as consonants here and the abjad
-// skeleton comparison (see skeleton) treats them as possibly vowels.
+// matres lectionis ו (written w, as Arabic waw is) and י are kept as
+// consonants here and the abjad skeleton comparison (see skeleton) treats
+// them as possibly vowels: ולדימיר פוטין meets Vladimir Putin.
 var hebrew = map[rune]string{
-	'א': "", 'ב': "b", 'ג': "g", 'ד': "d", 'ה': "h", 'ו': "v", 'ז': "z",
+	'א': "", 'ב': "b", 'ג': "g", 'ד': "d", 'ה': "h", 'ו': "w", 'ז': "z",
 	'ח': "kh", 'ט': "t", 'י': "y", 'כ': "k", 'ך': "k", 'ל': "l", 'מ': "m",
 	'ם': "m", 'נ': "n", 'ן': "n", 'ס': "s", 'ע': "", 'פ': "p", 'ף': "f",
 	'צ': "ts", 'ץ': "ts", 'ק': "k", 'ר': "r", 'ש': "sh", 'ת': "t",
