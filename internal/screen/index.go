@@ -675,13 +675,25 @@ func (ix *Index) fuzzyTerms(t *term) []*term {
 	}
 	// t with a letter added: t itself is a deletion of the indexed term.
 	consider(ix.dels[t.text])
+	if len(t.text) > 25 {
+		// Indexed terms have deletions up to 24 letters (see term).
+		return out
+	}
+	var buf [25]byte
 	for i := range len(t.text) {
-		d := t.text[:i] + t.text[i+1:]
+		n := copy(buf[:], t.text[:i])
+		n += copy(buf[n:], t.text[i+1:])
 		// t with a letter missing, or one changed (both lose one letter).
-		if c, ok := ix.terms[termKey{d, false}]; ok && len(ix.post[c.id]) > 0 {
-			consider([]*term{c})
+		// A deletion that is itself an indexed term of four letters or
+		// more has deletions of its own, so the dels lookup (which
+		// allocates nothing) tells first whether it can be one.
+		d := buf[:n]
+		if n < 4 || len(ix.dels[string(d[:n-1])]) > 0 {
+			if c, ok := ix.terms[termKey{string(d), false}]; ok && len(ix.post[c.id]) > 0 {
+				consider([]*term{c})
+			}
 		}
-		consider(ix.dels[d])
+		consider(ix.dels[string(d)])
 	}
 	slices.SortFunc(out, func(a, b *term) int { return compareStrings(a.text, b.text) })
 	return out
