@@ -675,12 +675,13 @@ func (ix *Index) fuzzyTerms(t *term) []*term {
 	}
 	// t with a letter added: t itself is a deletion of the indexed term.
 	consider(ix.dels[t.text])
-	if len(t.text) > 25 {
-		// Indexed terms have deletions up to 24 letters (see term).
-		return out
-	}
 	var buf [25]byte
-	for i := range len(t.text) {
+	positions := len(t.text)
+	if positions > len(buf) {
+		// Indexed terms have deletions up to 24 letters (see term).
+		positions = 0
+	}
+	for i := range positions {
 		n := copy(buf[:], t.text[:i])
 		n += copy(buf[n:], t.text[i+1:])
 		// t with a letter missing, or one changed (both lose one letter).
