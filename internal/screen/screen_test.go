@@ -449,3 +449,14 @@ func TestSkeleton(t *testing.T) {
 		}
 	}
 }
+
+func TestEmptyIndex(t *testing.T) {
+	ix := NewIndex(nil, Options{})
+	if got := ix.Match(Query{Names: []string{"Ivan Petrov"}}, MatchOptions{}); len(got) != 0 {
+		t.Errorf("empty index: got %v, want no matches", got)
+	}
+	ix.Add(person("Ivan Petrov"))
+	if got := ix.Match(Query{Names: []string{"Ivan Petrov"}}, MatchOptions{}); len(got) != 1 {
+		t.Errorf("after Add: got %d matches, want 1", len(got))
+	}
+}
