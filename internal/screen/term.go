@@ -32,7 +32,7 @@ type term struct {
 	// country says the text names a country ("mexico", "chile").
 	country bool
 	// zh0 is the first letter of the text's key across the romanisations
-	// of Chinese (see chineseKey).
+	// of Chinese (see appendChineseKey).
 	zh0 byte
 	// consonants is the set of consonant letters in cmp, one bit each,
 	// for a quick lower bound on the edit distance.
@@ -179,7 +179,7 @@ func appendChineseKey(dst []byte, s string) []byte {
 	return dst
 }
 
-// chineseInitial is the first letter of chineseKey(s), without building
+// chineseInitial is the first letter of appendChineseKey(nil, s), without building
 // the key.
 func chineseInitial(s string) byte {
 	if s == "" {
