@@ -38,10 +38,25 @@ const (
 	// long name ("Janan Agha" for "Janan Mohammad Ahmed Agha").
 	subsetQueryWeight     = 0.5
 	unmatchedListedWeight = 0.25
-	conflictListedWeight  = 0.6
-	swapFactor            = 0.85 // given and family name swapped
-	numberMismatchFactor  = 0.5  // "Vessel 1" against "Vessel 2"
-	legalMismatchFactor   = 0.8  // "Deutsche Bank AG" against "Deutsche Bank GmbH"
+	// surnameOnlyWeight applies to the other name's parts when one name
+	// is a title and a family name only, which says nothing of given
+	// names.
+	surnameOnlyWeight    = 0.1
+	conflictListedWeight = 0.6
+	swapFactor           = 0.85 // given and family name swapped
+	// lineageSwapFactor applies when a name is met as the person's own on
+	// one side and as the father's on the other: "Omar bin Abdullah" is
+	// the son of "Abdullah bin Omar", a different person.
+	lineageSwapFactor = 0.65
+	// qualifierWeight scales a parenthesised qualifier left over in an
+	// organisation's name; countryPartWeight is the least a country left
+	// over there counts.
+	qualifierWeight   = 0.2
+	countryPartWeight = 1.2
+	// conflictFactor applies when both names keep a part the other lacks.
+	conflictFactor       = 0.9
+	numberMismatchFactor = 0.5 // "Vessel 1" against "Vessel 2"
+	legalMismatchFactor  = 0.8 // "Deutsche Bank AG" against "Deutsche Bank GmbH"
 )
 
 // pairing is one aligned pair of parts; q2 and c2 are the second part of
@@ -58,12 +73,17 @@ type pairing struct {
 
 // nameMatch is the alignment of one query name with one listed name.
 type nameMatch struct {
-	score          float64
-	q, c           *parsedName
-	pairs          []pairing
-	unmatchedQ     []int
-	unmatchedC     []int
-	swapped        bool
+	score       float64
+	q, c        *parsedName
+	pairs       []pairing
+	unmatchedQ  []int
+	unmatchedC  []int
+	swapped     bool
+	lineageSwap bool // a father's name met as the person's own
+	// conflict: each side keeps a name part the other lacks ("Hasib"
+	// against "Ahmad" in otherwise equal names), positive evidence of two
+	// parties rather than an omission.
+	conflict       bool
 	numberMismatch bool
 	legalMismatch  bool
 }
@@ -186,9 +206,15 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 		}
 		// "Abdullah bin Omar" is not "Omar bin Abdullah": a father's name
 		// met as the person's own.
-		if qp.lineage != cp.lineage && p.how != agreeCompound && p.how != agreeAcronym && hasLineage(q) && hasLineage(c) {
-			nm.swapped = true
+		// Only the person's own first name met as a father's name is a
+		// swap: a lineage particle lost to a typo ("been") is not.
+		if qp.lineage != cp.lineage && p.how != agreeCompound && p.how != agreeAcronym && hasLineage(q) && hasLineage(c) &&
+			(qp.lineage && p.c == firstName(c) || cp.lineage && p.q == firstName(q)) {
+			nm.lineageSwap = true
 		}
+	}
+	if sylReversed(q, pairs, false) || sylReversed(c, pairs, true) {
+		nm.swapped = true
 	}
 	qNum, cNum, qLegal, cLegal := false, false, false, false
 	things := q.nk == nameOrg || q.nk == nameObject || c.nk == nameOrg || c.nk == nameObject
@@ -196,12 +222,23 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 	if usedC == 1<<m-1 && !things && len(pairs) >= 2 {
 		queryWeight = subsetQueryWeight
 	}
+	if c.surnameOnly && usedC == 1<<m-1 {
+		queryWeight = surnameOnlyWeight
+	}
+	qOwn, cOwn := false, false
+	for i := 0; i < n; i++ {
+		qOwn = qOwn || usedQ&(1<<i) == 0 && ownPart(q.parts[i].kind)
+	}
+	for j := 0; j < m; j++ {
+		cOwn = cOwn || usedC&(1<<j) == 0 && ownPart(c.parts[j].kind)
+	}
+	nm.conflict = qOwn && cOwn && len(pairs) > 0
 	for i := 0; i < n; i++ {
 		if usedQ&(1<<i) == 0 {
 			if detail {
 				nm.unmatchedQ = append(nm.unmatchedQ, i)
 			}
-			den += partWeight(q.parts[i]) * queryWeight
+			den += partWeight(q.parts[i]) * leftoverWeight(&q.parts[i], queryWeight, things, cOwn)
 			qNum = qNum || q.parts[i].kind == kindNumber
 			qLegal = qLegal || q.parts[i].kind == kindLegal
 		}
@@ -216,6 +253,9 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 	if usedQ != 1<<n-1 || things {
 		listedWeight = conflictListedWeight
 	}
+	if q.surnameOnly && usedQ == 1<<n-1 {
+		listedWeight = surnameOnlyWeight
+	}
 	for j := 0; j < m; j++ {
 		if usedC&(1<<j) == 0 {
 			if detail {
@@ -224,7 +264,7 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 			if c.parts[j].kind == kindLegal {
 				den += partWeight(c.parts[j]) * unmatchedListedWeight
 			} else {
-				den += partWeight(c.parts[j]) * listedWeight
+				den += partWeight(c.parts[j]) * leftoverWeight(&c.parts[j], listedWeight, things, qOwn)
 			}
 			cNum = cNum || c.parts[j].kind == kindNumber
 			cLegal = cLegal || c.parts[j].kind == kindLegal
@@ -246,6 +286,17 @@ func alignNames(q, c *parsedName, st *simTable, detail bool) nameMatch {
 	}
 	if nm.swapped {
 		nm.score *= swapFactor
+	}
+	if nm.lineageSwap {
+		nm.score *= lineageSwapFactor
+	}
+	if nm.conflict {
+		nm.score *= conflictFactor
+		if initialsConflict(q, c, usedQ, usedC, n, m) {
+			// "William G. Frost" and "William W. Frost": two middle
+			// initials that differ name two people.
+			nm.score *= conflictFactor
+		}
 	}
 	// Numbers must agree; in an organisation or vessel name a number on
 	// one side only ("Fund II" against "Fund") differs too.
@@ -283,14 +334,17 @@ func compounds(a, b *parsedName, n, m int, usedA, usedB *uint64, pairs []pairing
 				for k := j; k < j+span; k++ {
 					l += len(b.parts[k].t.text)
 				}
-				if at.text[0] != b.parts[j].t.text[0] || l < len(at.text)-2 || l > len(at.text)+2 {
+				if !compoundStart(at, b.parts[j].t) || l < len(at.text)-2 || l > len(at.text)+2 {
 					continue
 				}
-				s := spanSimilarity(at, b.parts[j:j+span])
-				if s < 0.8 {
+				s, how := spanSimilarity(at, b.parts[j:j+span])*0.98, agreeCompound
+				if s < 0.8*0.98 && sameSyllables(at, b.parts[j:j+span]) {
+					s, how = 0.9, agreeRomanisation
+				}
+				if s < 0.8*0.98 {
 					continue
 				}
-				pairs = append(pairs, spanPair(a, b, i, j, span, s*0.98, agreeCompound, usedA, usedB, flip))
+				pairs = append(pairs, spanPair(a, b, i, j, span, s, how, usedA, usedB, flip))
 				found = true
 				break
 			}
@@ -302,6 +356,35 @@ func compounds(a, b *parsedName, n, m int, usedA, usedB *uint64, pairs []pairing
 		}
 	}
 	return pairs
+}
+
+// compoundStart reports whether a word a and b, the first of several
+// written together, may start alike: the same first letter or, when the
+// several come from an abjad (عبد الله, "bd allh", against "Abdullah"),
+// the same first consonant.
+func compoundStart(a, b *term) bool {
+	if a.text[0] == b.text[0] || a.zh0 == b.zh0 && len(b.text) <= 6 {
+		return true
+	}
+	return b.abjad && a.skel != "" && b.skel != "" && a.skel[0] == b.skel[0]
+}
+
+// sameSyllables reports whether a, one word, and bs, syllables written
+// apart, read the same across the romanisations of Chinese: "Tse-tung"
+// (Wade-Giles) and "Zedong" (pinyin), "Chin-ping" and "Jinping".
+func sameSyllables(a *term, bs []part) bool {
+	if len(a.text) < 4 || len(a.text) > 16 || a.zh0 != bs[0].t.zh0 || !isASCIILetters(a.text) {
+		return false
+	}
+	var buf [2][48]byte
+	joined := buf[0][:0]
+	for _, p := range bs {
+		if len(p.t.text) > 6 || !isASCIILetters(p.t.text) {
+			return false
+		}
+		joined = appendChineseKey(joined, p.t.text)
+	}
+	return string(joined) == string(appendChineseKey(buf[1][:0], a.text))
 }
 
 // spanPair pairs part i of a with parts j … j+span-1 of b and marks them
@@ -381,6 +464,79 @@ func joinedSimilarity(a *term, joined string, abjad bool) float64 {
 		return 1 - d/float64(l)
 	}
 	return 0
+}
+
+// firstName returns the index of the first part that is not a particle.
+func firstName(pn *parsedName) int {
+	for i, p := range pn.parts {
+		if p.kind != kindParticle {
+			return i
+		}
+	}
+	return -1
+}
+
+// sylReversed reports whether two syllables of one written word of pn
+// ("영수", yeong-su) are aligned with parts of the other name in the
+// reverse order ("Su Yong"): a different given name. side says whether pn
+// is the listed name.
+func sylReversed(pn *parsedName, pairs []pairing, side bool) bool {
+	for _, a := range pairs {
+		for _, b := range pairs {
+			ai, bi, aj, bj := a.q, b.q, a.c, b.c
+			if side {
+				ai, bi, aj, bj = a.c, b.c, a.q, b.q
+			}
+			if a.q2 >= 0 || a.c2 >= 0 || b.q2 >= 0 || b.c2 >= 0 {
+				continue
+			}
+			pa, pb := &pn.parts[ai], &pn.parts[bi]
+			if pa.syl != 0 && pb.syl == pa.syl+1 && bi == ai+1 && bj < aj {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// leftoverWeight is the share of its weight an unmatched part p counts
+// against a name, w by default. In an organisation's name a qualifier in
+// parentheses counts little unless the other name has a leftover of its
+// own, and a country ("Banco Santander México") marks a national branch,
+// another party.
+func leftoverWeight(p *part, w float64, things, otherLeft bool) float64 {
+	if !things {
+		return w
+	}
+	if p.qualifier {
+		if !otherLeft {
+			return w * qualifierWeight
+		}
+		return w
+	}
+	if p.t.country {
+		return max(w, countryPartWeight)
+	}
+	return w
+}
+
+// initialsConflict reports an initial left over on both sides.
+func initialsConflict(q, c *parsedName, usedQ, usedC uint64, n, m int) bool {
+	qi, ci := false, false
+	for i := 0; i < n; i++ {
+		qi = qi || usedQ&(1<<i) == 0 && q.parts[i].kind == kindInitial
+	}
+	for j := 0; j < m; j++ {
+		ci = ci || usedC&(1<<j) == 0 && c.parts[j].kind == kindInitial
+	}
+	return qi && ci
+}
+
+// ownPart reports whether a part of kind k, left unmatched, says
+// something about who is named (particles, fillers and legal forms do
+// not; numbers are judged on their own).
+func ownPart(k partKind) bool {
+	return k != kindParticle && k != kindStop && k != kindLegal && k != kindNumber
 }
 
 func hasLineage(pn *parsedName) bool {

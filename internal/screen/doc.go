@@ -4,11 +4,13 @@
 //
 // Names are normalised (Unicode folding, diacritics removed) and romanised
 // from Cyrillic, Greek, Armenian, Georgian, Hebrew, Arabic and Persian,
-// Hangul, kana, Han (Mandarin readings) and the Indic scripts by tables in
-// this package; Arabic and Hebrew names, written without vowels, are
-// compared with their Latin renderings by consonant skeleton. Names are
-// parsed into parts (given, family, patronymic, particles, legal forms,
-// initials, numbers; titles are dropped) and aligned part by part.
+// Hangul, kana, Han (Mandarin readings), the Indic scripts, Thai and Khmer
+// by tables in this package; Arabic and Hebrew names, written without
+// vowels, are compared with their Latin renderings by consonant skeleton,
+// and Chinese syllables across Wade-Giles and pinyin. Names are parsed into
+// parts (given, family, patronymic, father's names after bin/ibn,
+// particles, legal forms, initials, numbers; titles are dropped) and
+// aligned part by part.
 //
 // An Index holds listed entities in memory. A query first gathers
 // candidates through name parts, spelling-variant groups, consonant
@@ -19,8 +21,9 @@
 //     agrees (same, known variant, same consonants, close spelling,
 //     initial, same legal form), weighted by how common the part is; parts
 //     left unmatched lower the score, query parts much more than listed
-//     ones; swapped given/family names and differing numbers are
-//     penalised;
+//     ones, and parts each side has that the other lacks more still;
+//     swapped given/family names, a father's name met as the person's own
+//     and differing numbers are penalised;
 //   - birth date: agreeing adds a little, disagreeing takes off;
 //   - identifiers: an exact match is near-certain;
 //   - country and gender: identity evidence only — they can lower a score

@@ -13,7 +13,7 @@ import (
 // Options tune an Index. The zero value is ready to use.
 type Options struct {
 	// Candidates is how many entities a query scores in full after
-	// candidate generation; 0 means 12. More costs time, fewer risks
+	// candidate generation; 0 means 10. More costs time, fewer risks
 	// missing a badly misspelt name.
 	Candidates int
 }
@@ -68,8 +68,22 @@ type scratch struct {
 	heap    []cand
 	seen    []*term
 	inter   []uint32 // documents with both halves of a split query part
+	long    []posting
 	sims    simTable
 }
+
+// posting is a posting list and the weight its documents gain.
+type posting struct {
+	list []uint32
+	w    float32
+}
+
+// A posting list longer than minLongPosting and than one in
+// longPostingShare of the documents is long: see candidateDocs.
+const (
+	minLongPosting   = 256
+	longPostingShare = 64
+)
 
 type termKey struct {
 	text  string
@@ -80,18 +94,22 @@ type termKey struct {
 // organisations, companies, legal entities, public bodies, vessels and
 // aircraft that have a name); other entities are skipped.
 func NewIndex(entities []*ftm.Entity, opts Options) *Index {
+	// Distinct terms grow much slower than entities; the sizes are a
+	// guess that saves rehashing while a list is loaded.
+	vocab := min(len(entities), 100_000)
 	ix := &Index{
 		candidates: opts.Candidates,
 		byID:       make(map[string]uint32, len(entities)),
-		terms:      map[termKey]*term{},
-		post:       [][]uint32{nil},
-		skelPost:   [][]uint32{nil},
+		terms:      make(map[termKey]*term, vocab),
+		post:       make([][]uint32, 1, vocab+1),
+		skelPost:   make([][]uint32, 1, vocab+1),
 		groupPost:  make([][]uint32, len(nameVariants)),
-		skelIDs:    map[string]uint32{},
-		dels:       map[string][]*term{},
+		skelIDs:    make(map[string]uint32, vocab),
+		dels:       make(map[string][]*term, vocab*6),
+		docs:       make([]*record, 0, len(entities)),
 	}
 	if ix.candidates <= 0 {
-		ix.candidates = 12
+		ix.candidates = 10
 	}
 	ix.scratch.New = func() any { return &scratch{} }
 	for _, e := range entities {
@@ -147,8 +165,16 @@ func (ix *Index) term(text string, abjad bool) *term {
 		t.skelAltID = ix.skelID(t.skelAlt)
 	}
 	if !abjad && len(text) > 3 && len(text) <= 24 && !t.numeric {
+		// All deletions in one string, sliced: one allocation a term.
+		n := len(text) - 1
+		buf := make([]byte, 0, len(text)*n)
 		for i := range len(text) {
-			d := text[:i] + text[i+1:]
+			buf = append(buf, text[:i]...)
+			buf = append(buf, text[i+1:]...)
+		}
+		all := string(buf)
+		for i := range len(text) {
+			d := all[i*n : (i+1)*n]
 			ix.dels[d] = append(ix.dels[d], t)
 		}
 	}
@@ -401,11 +427,17 @@ func (ix *Index) candidateDocs(q *record, allow func(string) bool, sc *scratch) 
 	}
 	acc, touched := sc.acc, sc.touched[:0]
 	n := float64(ix.live + 1)
+	long := sc.long[:0]
+	longAt := max(minLongPosting, ix.live/longPostingShare)
 	add := func(list []uint32, w float64) {
 		if len(list) == 0 || len(list) > maxPosting {
 			return
 		}
 		w32 := float32(w * math.Log(1+n/float64(len(list))))
+		if len(list) > longAt {
+			long = append(long, posting{list, w32})
+			return
+		}
 		for _, d := range list {
 			if acc[d] == 0 {
 				touched = append(touched, d)
@@ -474,6 +506,37 @@ func (ix *Index) candidateDocs(q *record, allow func(string) bool, sc *scratch) 
 	}
 	clear(seen)
 	sc.seen = seen[:0]
+	// Keys shared by a large part of the list (a common given name, its
+	// skeleton) only rank the candidates rarer keys found; they bring in
+	// documents of their own only when nothing else did.
+	if found := len(touched); found == 0 {
+		for _, p := range long {
+			for _, d := range p.list {
+				if acc[d] == 0 {
+					touched = append(touched, d)
+				}
+				acc[d] += p.w
+			}
+		}
+	} else {
+		for _, p := range long {
+			if found*8 >= len(p.list) {
+				for _, d := range p.list {
+					if acc[d] != 0 {
+						acc[d] += p.w
+					}
+				}
+				continue
+			}
+			for _, d := range touched[:found] {
+				if _, ok := slices.BinarySearch(p.list, d); ok {
+					acc[d] += p.w
+				}
+			}
+		}
+	}
+	clear(long)
+	sc.long = long[:0]
 	// Keep the best ix.candidates in a min-heap (worst at the root);
 	// filters run only for documents good enough to enter it.
 	k := ix.candidates
@@ -612,13 +675,26 @@ func (ix *Index) fuzzyTerms(t *term) []*term {
 	}
 	// t with a letter added: t itself is a deletion of the indexed term.
 	consider(ix.dels[t.text])
-	for i := range len(t.text) {
-		d := t.text[:i] + t.text[i+1:]
+	var buf [25]byte
+	positions := len(t.text)
+	if positions > len(buf) {
+		// Indexed terms have deletions up to 24 letters (see term).
+		positions = 0
+	}
+	for i := range positions {
+		n := copy(buf[:], t.text[:i])
+		n += copy(buf[n:], t.text[i+1:])
 		// t with a letter missing, or one changed (both lose one letter).
-		if c, ok := ix.terms[termKey{d, false}]; ok && len(ix.post[c.id]) > 0 {
-			consider([]*term{c})
+		// A deletion that is itself an indexed term of four letters or
+		// more has deletions of its own, so the dels lookup (which
+		// allocates nothing) tells first whether it can be one.
+		d := buf[:n]
+		if n < 4 || len(ix.dels[string(d[:n-1])]) > 0 {
+			if c, ok := ix.terms[termKey{string(d), false}]; ok && len(ix.post[c.id]) > 0 {
+				consider([]*term{c})
+			}
 		}
-		consider(ix.dels[d])
+		consider(ix.dels[string(d)])
 	}
 	slices.SortFunc(out, func(a, b *term) int { return compareStrings(a.text, b.text) })
 	return out

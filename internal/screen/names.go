@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -35,6 +36,12 @@ type part struct {
 	ti uint16
 	// syllabic is the syllabic script the part was written in, or 0.
 	syllabic script
+	// syl is the part's place among the syllables of one written word,
+	// from 1, or 0 (see word).
+	syl uint8
+	// qualifier marks a part written in parentheses in an organisation's
+	// name.
+	qualifier bool
 }
 
 // surface returns the normalised text the name had at p.
@@ -58,6 +65,13 @@ type parsedName struct {
 	// properties or from "SURNAME, Given" writing.
 	roles bool
 	nk    nameKind
+	// abjad is true when a part was romanised from an abjad, whose
+	// compounds may start with different letters (see compoundStart).
+	abjad bool
+	// surnameOnly is true for a person's name given as a title and one
+	// name ("President Erdoğan"): the name is a family name and the
+	// other's given names are not missing from it.
+	surnameOnly bool
 }
 
 // nameProp is the property a name came from.
@@ -128,6 +142,10 @@ func parseName(raw, prop string, nk nameKind, terms termSource) parsedName {
 	if nk != nameOrg && nk != nameObject {
 		family, given = splitComma(raw, nk)
 	}
+	text := raw
+	if nk != namePerson {
+		text = splitGluedLegalForm(raw)
+	}
 	if family != "" {
 		pn.roles = true
 		pn.parts = appendParts(pn.parts, family, kindFamily, nk, terms)
@@ -144,10 +162,92 @@ func parseName(raw, prop string, nk nameKind, terms termSource) parsedName {
 			pn.parts = appendParts(pn.parts, f, k, nk, terms)
 		}
 	} else {
-		pn.parts = appendParts(pn.parts, raw, kindPlain, nk, terms)
+		pn.parts = appendParts(pn.parts, text, kindPlain, nk, terms)
+		if nk != namePerson && strings.IndexByte(raw, '(') >= 0 {
+			markQualifiers(&pn, raw)
+		}
 	}
 	pn.finish()
 	return pn
+}
+
+// splitGluedLegalForm separates a legal form written in capitals onto the
+// end of a word ("SiemensAG", "AcmeGmbH" is not: only an all-capital
+// ending after a lower-case letter counts).
+func splitGluedLegalForm(raw string) string {
+	glued := false
+	for i := 1; i+1 < len(raw); i++ {
+		if raw[i-1] >= 'a' && raw[i-1] <= 'z' && raw[i] >= 'A' && raw[i] <= 'Z' && raw[i+1] >= 'A' && raw[i+1] <= 'Z' {
+			glued = true
+			break
+		}
+	}
+	if !glued {
+		return raw
+	}
+	fs := strings.Fields(raw)
+	changed := false
+	for i, f := range fs {
+		k := len(f)
+		for k > 0 && f[k-1] >= 'A' && f[k-1] <= 'Z' {
+			k--
+		}
+		if k < 3 || len(f)-k < 2 || f[k-1] < 'a' || f[k-1] > 'z' {
+			continue
+		}
+		if isLegalForm(strings.ToLower(f[k:])) {
+			fs[i] = f[:k] + " " + f[k:]
+			changed = true
+		}
+	}
+	if !changed {
+		return raw
+	}
+	return strings.Join(fs, " ")
+}
+
+// markQualifiers marks the parts of an organisation's name written in
+// parentheses ("Deutsche Bank (Schweiz) AG"): a qualifier the other name
+// lacks is a small difference, unless that name has one of its own.
+func markQualifiers(pn *parsedName, raw string) {
+	var inside []string
+	for rest := raw; ; {
+		open := strings.IndexByte(rest, '(')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(rest[open:], ')')
+		if end < 0 {
+			end = len(rest) - open
+		}
+		for _, w := range splitWords(rest[open+1 : open+end]) {
+			inside = append(inside, w.text)
+		}
+		rest = rest[open+end:]
+		if len(rest) > 0 {
+			rest = rest[1:]
+		}
+	}
+	for i := range pn.parts {
+		if slices.Contains(inside, pn.parts[i].surface()) {
+			pn.parts[i].qualifier = true
+		}
+	}
+}
+
+// markSurnameOnly reads a queried person's name of a title and one name
+// ("President Erdoğan", "Putyin elnök", "Mr Smith") as a family name
+// alone. Only titles used with family names count: "Sheikh Omar" and
+// "Sir Elton" name a given name.
+func markSurnameOnly(pn *parsedName) {
+	if pn.nk == nameOrg || pn.nk == nameObject || len(pn.parts) != 1 || pn.parts[0].kind != kindPlain {
+		return
+	}
+	ws := splitWords(pn.raw)
+	if len(ws) == 2 && surnameTitles[ws[0].text] != surnameTitles[ws[1].text] {
+		pn.surnameOnly = true
+		pn.parts[0].kind = kindFamily
+	}
 }
 
 // parseParts builds a name from separate given, middle, father and family
@@ -186,7 +286,9 @@ func (pn *parsedName) finish() {
 		pn.parts = pn.parts[:maxParts]
 	}
 	pn.initials, pn.pairInitials = 0, 0
+	pn.abjad = false
 	for i, p := range pn.parts {
+		pn.abjad = pn.abjad || p.t.abjad
 		bit := initialBit(p.t.text[0])
 		pn.initials |= bit
 		if i+1 < len(pn.parts) {
@@ -256,7 +358,7 @@ func hasLower(f string) bool {
 func appendParts(parts []part, text string, k partKind, nk nameKind, terms termSource) []part {
 	ws := splitWords(text)
 	if nk != namePerson {
-		ws = numbersToDigits(joinLetters(ws))
+		ws = expandAbbreviations(numbersToDigits(joinLetters(ws)))
 	} else {
 		ws = personWords(ws)
 	}
@@ -286,13 +388,13 @@ func appendParts(parts []part, text string, k partKind, nk nameKind, terms termS
 			pk = kindStop
 		case particles[w.text] && len(ws) > 1 && nk != nameOrg:
 			pk = kindParticle
-		case len(w.text) == 1 && !w.abjad:
+		case len(w.text) == 1 && !w.abjad && w.syllabic == 0:
 			pk = kindInitial
 		case nk == namePerson && k == kindPlain && isPatronymic(w.text):
 			pk = kindPatronymic
 		}
-		p := part{t: terms(w.text, w.abjad), kind: pk, syllabic: w.syllabic}
-		if i > 0 && lineageParticles[ws[i-1].text] && pk != kindParticle {
+		p := part{t: terms(w.text, w.abjad), kind: pk, syllabic: w.syllabic, syl: w.syl}
+		if lineageAt(ws, i) && pk != kindParticle {
 			p.lineage = true
 		}
 		parts = append(parts, p)
@@ -322,16 +424,50 @@ func isPatronymic(s string) bool {
 // its class.
 func legalFormAt(ws []word, i int) (int, string) {
 	for n := min(legalFormMaxWords, len(ws)-i); n >= 1; n-- {
-		if class, ok := legalForms[joinWords(ws[i:i+n])]; ok {
+		if n == len(ws) {
 			// A one-word name that is only a legal form is a name.
-			if n == len(ws) {
-				return 0, ""
-			}
+			continue
+		}
+		joined := joinWords(ws[i : i+n])
+		if class, ok := legalForms[joined]; ok {
+			return n, class
+		}
+		if class, ok := misspeltLegalForm(joined, n); ok {
 			return n, class
 		}
 	}
 	return 0, ""
 }
+
+// misspeltLegalForm finds a legal form written out in full with one slip
+// ("Aktiengeselschaft", "Joynt Stock Company"): n words within one edit of
+// a form of ten letters or more with the same first letter.
+func misspeltLegalForm(s string, n int) (string, bool) {
+	if len(s) < 10 || n > len(longLegalForms) {
+		return "", false
+	}
+	for _, f := range longLegalForms[n-1] {
+		if f[0] == s[0] && len(f)-len(s) <= 1 && len(s)-len(f) <= 1 && editDistance(s, f, 1) <= 1 {
+			return legalForms[f], true
+		}
+	}
+	return "", false
+}
+
+// longLegalForms holds the legal forms of ten letters or more by their
+// number of words less one.
+var longLegalForms = func() [legalFormMaxWords][]string {
+	var out [legalFormMaxWords][]string
+	for f := range legalForms {
+		if n := strings.Count(f, " ") + 1; len(f) >= 10 && n <= legalFormMaxWords {
+			out[n-1] = append(out[n-1], f)
+		}
+	}
+	for i := range out {
+		slices.Sort(out[i])
+	}
+	return out
+}()
 
 func joinWords(ws []word) string {
 	if len(ws) == 1 {
@@ -429,6 +565,17 @@ func numbersToDigits(ws []word) []word {
 	return out
 }
 
+// expandAbbreviations writes out the usual abbreviations of words in
+// organisation names ("Int'l" → "international").
+func expandAbbreviations(ws []word) []word {
+	for i, w := range ws {
+		if full, ok := orgAbbreviations[w.text]; ok && !w.abjad && len(ws) > 1 {
+			ws[i].text = full
+		}
+	}
+	return ws
+}
+
 // digitLetters are the letters digits stand for inside a written word
 // ("I9or Sech1n").
 var digitLetters = [10]byte{'o', 'i', 'z', 'e', 'a', 's', 'b', 't', 'b', 'g'}
@@ -462,7 +609,7 @@ func personWords(ws []word) []word {
 			if out == nil {
 				out = append(out, ws[:i]...)
 			}
-			out = append(out, word{text: t, abjad: w.abjad, syllabic: w.syllabic})
+			out = append(out, word{text: t, abjad: w.abjad, syllabic: w.syllabic, syl: w.syl})
 		}
 	}
 	if out == nil {
@@ -510,14 +657,37 @@ var romanNumerals = map[string]int{
 	"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12,
 }
 
+// lineageAt reports whether ws[i] names a father or ancestor: it follows
+// bin, ibn, ben or bint, possibly with an article between ("bin al-Din").
+func lineageAt(ws []word, i int) bool {
+	for k := i - 1; k >= 0; k-- {
+		w := ws[k].text
+		if lineageParticles[w] {
+			return true
+		}
+		if !particles[w] || k < i-2 {
+			return false
+		}
+	}
+	return false
+}
+
+func knownGiven(s string) bool {
+	_, ok := variantGroup[s]
+	return ok
+}
+
 var lineageParticles = set("bin", "ibn", "ben", "bint", "binti", "bn", "ebn", "ould")
 
 // dropRepeats removes a word repeated verbatim in one name ("Shoigu
 // Shoigu Sergey"), a common data-entry slip that adds no information.
+// Particles and the given names of the variant tables repeat in real
+// names ("Abdullahi Mohamed Mohamed", "ibn Awad ibn Ladin": a son named
+// after his father) and are kept.
 func dropRepeats(ws []word) []word {
 	for i := 1; i < len(ws); i++ {
 		for j := 0; j < i; j++ {
-			if ws[i].text == ws[j].text && len(ws[i].text) > 2 {
+			if ws[i].text == ws[j].text && len(ws[i].text) > 2 && !particles[ws[i].text] && !knownGiven(ws[i].text) {
 				return dropRepeats(append(ws[:i:i], ws[i+1:]...))
 			}
 		}

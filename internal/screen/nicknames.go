@@ -68,6 +68,15 @@ var nicknames = map[string][]string{
 	"guadalupe": {"lupe"},
 	"rosario":   {"charo"},
 	"consuelo":  {"chelo"},
+	// Hebrew.
+	"abraham":   {"avi", "avrum"},
+	"mordechai": {"moti", "motti"},
+	"yitzhak":   {"itzik", "tzachi"},
+	"shmuel":    {"shmulik", "muli"},
+	"yehuda":    {"yudi"},
+	"yosef":     {"yossi", "yossef"},
+	"yaakov":    {"kobi", "yanki"},
+	"binyamin":  {"bibi", "benny", "beni"},
 	// Russian.
 	"alexei":     {"alyosha", "lyosha"},
 	"dmitry":     {"dima", "mitya"},

@@ -16,6 +16,9 @@ type word struct {
 	// syllabic is the script (Han, Hangul or kana) the word was romanised
 	// from, where each character is a whole syllable, or 0.
 	syllabic script
+	// syl numbers the syllables of one written word from 1 ("영수" gives
+	// "yeong" 1 and "su" 2), 0 elsewhere: their order is part of the name.
+	syl uint8
 }
 
 // Normalize returns s in the form names are compared in: transliterated to
@@ -37,6 +40,17 @@ func Normalize(s string) string {
 func isApostrophe(r rune) bool {
 	switch r {
 	case '\'', '’', '‘', '`', 'ʻ', 'ʼ', 'ʿ', 'ʾ', '´':
+		return true
+	}
+	return false
+}
+
+// isJoiner lists invisible marks that join or shape letters inside one
+// word, as the zero-width non-joiner does in Persian ("پزشک‌فر"), and the
+// soft hyphen; they never separate words.
+func isJoiner(r rune) bool {
+	switch r {
+	case '\u200c', '\u200d', '\u00ad', '\u2060', '\ufeff':
 		return true
 	}
 	return false
@@ -83,8 +97,13 @@ func splitUnicode(s string) []word {
 	flushWord := func() {
 		flushRun()
 		if cur.Len() > 0 {
-			for _, t := range strings.Fields(foldLatin(cur.String())) {
-				out = append(out, word{text: t, abjad: abjad, syllabic: syllabic})
+			fs := strings.Fields(foldLatin(cur.String()))
+			for k, t := range fs {
+				w := word{text: t, abjad: abjad, syllabic: syllabic}
+				if syllabic != 0 && len(fs) > 1 && k < 255 {
+					w.syl = uint8(k + 1)
+				}
+				out = append(out, w)
 			}
 		}
 		cur.Reset()
@@ -93,7 +112,7 @@ func splitUnicode(s string) []word {
 	}
 	for _, r := range s {
 		switch {
-		case isApostrophe(r):
+		case isApostrophe(r), isJoiner(r):
 			continue
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			sc := scriptOf(r)

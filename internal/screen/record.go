@@ -3,6 +3,7 @@ package screen
 import (
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/nexus-intel/nexus/internal/ftm"
 )
@@ -112,6 +113,7 @@ func prepareQuery(q Query, terms termSource) *record {
 	for _, n := range q.Names {
 		if len(r.names) < maxNames && strings.TrimSpace(n) != "" {
 			pn := parseName(n, "name", r.nk, terms)
+			markSurnameOnly(&pn)
 			if len(pn.parts) > 0 {
 				r.names = append(r.names, pn)
 			}
@@ -144,7 +146,7 @@ func prepareEntity(e *ftm.Entity, terms termSource) *record {
 	r.caption = e.Caption()
 	for _, p := range nameProps {
 	names:
-		for _, n := range e.Get(p) {
+		for _, n := range withAlternatives(e.Get(p)) {
 			if len(r.names) >= maxNames {
 				break
 			}
@@ -188,6 +190,49 @@ func prepareEntity(e *ftm.Entity, terms termSource) *record {
 	r.collectTerms()
 	r.compact()
 	return r
+}
+
+// withAlternatives adds, after each name written as alternatives
+// separated by a slash ("Al-Qa'ida/Islamic Army"), each alternative as a
+// name of its own. A slash inside a short token ("A/S", "S/A") is kept.
+func withAlternatives(names []string) []string {
+	var out []string
+	for i, n := range names {
+		if strings.IndexByte(n, '/') < 0 {
+			if out != nil {
+				out = append(out, n)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(names)+2), names[:i]...)
+		}
+		out = append(out, n)
+		alts := strings.Split(n, "/")
+		ok := len(alts) > 1
+		for _, a := range alts {
+			ok = ok && letterCount(a) >= 4
+		}
+		if ok {
+			for _, a := range alts {
+				out = append(out, strings.TrimSpace(a))
+			}
+		}
+	}
+	if out == nil {
+		return names
+	}
+	return out
+}
+
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // compact moves the record's names, parts and term lists into exactly

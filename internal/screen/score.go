@@ -134,7 +134,12 @@ func rolesAgree(a, b *parsedName) bool {
 func exactMatch(q, c *parsedName) nameMatch {
 	nm := nameMatch{score: 1, q: q, c: c}
 	for i := range q.parts {
-		nm.pairs = append(nm.pairs, pairing{q: i, q2: -1, c: i, c2: -1, sim: 1, how: agreeExact, weight: partWeight(q.parts[i])})
+		how := agreeExact
+		if q.parts[i].surface() != c.parts[i].surface() {
+			// Two spellings of one legal form.
+			how = agreeLegal
+		}
+		nm.pairs = append(nm.pairs, pairing{q: i, q2: -1, c: i, c2: -1, sim: 1, how: how, weight: partWeight(q.parts[i])})
 	}
 	return nm
 }
@@ -163,6 +168,11 @@ func score(q, c *record, st *simTable, minScore float64) scored {
 		minName = minScore - dobDayBonus
 	}
 	s.name = bestName(q, c, st, minName)
+	if s.idHit == "" && minName > 0 && s.name.score+1e-9 < minName {
+		// Nothing else can lift it to minScore.
+		s.score = s.name.score
+		return s
+	}
 	total := s.name.score
 	s.dob = compareDates(q.dates, c.dates)
 	total += s.dob.contribution(s.name.score)
@@ -392,7 +402,13 @@ func explainName(nm nameMatch) string {
 		fmt.Fprintf(&b, "; not in query: %s", quoteParts(nm.c, nm.unmatchedC))
 	}
 	if nm.swapped {
-		b.WriteString("; parts are in swapped roles (given/family name or own/father's name)")
+		b.WriteString("; given and family name are swapped")
+	}
+	if nm.lineageSwap {
+		b.WriteString("; a father's name on one side is the person's own on the other")
+	}
+	if nm.conflict {
+		b.WriteString("; each name has a part the other lacks")
 	}
 	if nm.numberMismatch {
 		b.WriteString("; numbers differ")

@@ -48,7 +48,8 @@ func TestNormalize(t *testing.T) {
 		{"Αλέξανδρος Τσίπρας", "alexandros tsipras"},    // Greek
 		{"Վլադիմիր Պուտին", "vladimir poutin"},          // Armenian
 		{"ვლადიმერ პუტინი", "vladimer putini"},          // Georgian
-		{"משה", "msh"},                                   // Hebrew, final he silent
+		{"משה", "msh"}, // Hebrew, final he silent
+		{"ולדימיר פוטין", "wldymyr pwtyn"},               // Hebrew vav as w
 		{"محمد علي", "mhmd ly"},                          // Arabic consonant frame
 		{"ولادیمیر پوتین", "wladymyr pwtyn"},             // Persian
 		{"김정은", "gim jeong eun"},                         // Hangul
@@ -59,6 +60,12 @@ func TestNormalize(t *testing.T) {
 		{"O'Brien, J.P.", "obrien j p"},                  // apostrophes and periods
 		{"Nicolás MADURO Moros", "nicolas maduro moros"}, // diacritics, case
 		{"Straße Øresund Łódź", "strasse oresund lodz"},  // special letters
+		{"مسعود پزشک\u200cفر", "mswd pzshkfr"},           // Persian zero-width non-joiner inside a word
+		{"สมชาย", "somchai"},                             // Thai: inherent o, final y read i
+		{"ทักษิณ ชินวัตร", "thaksin chinwatra"},          // Thai: final consonant values
+		{"ปูติน", "putin"},                               // Thai: vowel signs after and over
+		{"ប៉ុល ពត", "pol pot"},                           // Khmer: musikatoan, inherent o
+		{"វ៉្លាឌីមៀរ", "vladimier"},                      // Khmer: subscript cluster
 		{"  ", ""},
 	}
 	for _, tt := range tests {
@@ -264,9 +271,12 @@ func FuzzScore(f *testing.F) {
 	f.Add("ACME LLC", "ООО Акме")
 	f.Add("", "x")
 	f.Fuzz(func(t *testing.T, a, b string) {
+		// Both sides are people, so both names are parsed alike: a query
+		// without a schema is parsed as any party ("i a a" is then the
+		// acronym "iaa"), a listed person's as a person's (three initials).
 		ea, eb := person(a), person(b)
-		ab := Compare(Query{Names: []string{a}}, eb, AlgorithmDefault).Score
-		ba := Compare(Query{Names: []string{b}}, ea, AlgorithmDefault).Score
+		ab := Compare(Query{Schema: "Person", Names: []string{a}}, eb, AlgorithmDefault).Score
+		ba := Compare(Query{Schema: "Person", Names: []string{b}}, ea, AlgorithmDefault).Score
 		for _, s := range []float64{ab, ba, OFACScore(a, b)} {
 			if s < 0 || s > 1 || math.IsNaN(s) {
 				t.Fatalf("score %v out of [0,1] for %q, %q", s, a, b)
@@ -347,7 +357,36 @@ func TestNameParsingRules(t *testing.T) {
 		{"tens word and digit", Query{Schema: "Organization", Names: []string{"Brigade Forty 4"}}, company("Brigade 44"), 0.99, 1, ""},
 		{"legal forms differ", Query{Schema: "Company", Names: []string{"Deutsche Bank AG"}}, company("Deutsche Bank GmbH"), 0, 0.69, "legal forms differ"},
 		{"listed short form of a long name", Query{Names: []string{"Janan Mohammad Ahmed Agha"}}, person("Janan Agha"), DefaultThreshold, 1, ""},
-		{"one part differs in a long name", Query{Names: []string{"Hani Abd al-Latif Tilfah al-Rawi"}}, person("Hani Abd al-Latif Tilfah al-Tikriti"), 0, 0.69, ""},
+		{"one part differs in a long name", Query{Names: []string{"Hani Abd al-Latif Tilfah al-Rawi"}}, person("Hani Abd al-Latif Tilfah al-Tikriti"), 0, 0.69, "each name has a part the other lacks"},
+		{"father and son", Query{Names: []string{"Salman bin Muhammad al-Rawi"}}, person("Muhammad bin Salman al-Rawi"), 0, 0.69, "a father's name on one side is the person's own on the other"},
+		{"father's name after an article", Query{Names: []string{"Ibrahim bin al-Din al-Masri"}}, person("Saif al-Din bin Ibrahim al-Masri"), 0, 0.69, "a father's name"},
+		{"a typo in bin is no swap", Query{Names: []string{"Tarek Been Habib Ben al-Toumi"}}, person("Tarek Ben Habib Ben al-Toumi"), DefaultThreshold, 1, ""},
+		{"repeated ibn kept", Query{Names: []string{"Osama bin Laden"}}, person("Usāma bin Muhammad ibn Awad ibn Lādin"), DefaultThreshold, 1, ""},
+		{"title and family name", Query{Names: []string{"President Erdoğan"}}, person("Recep Tayyip Erdoğan"), DefaultThreshold, 1, ""},
+		{"title after family name", Query{Names: []string{"Putyin elnök"}}, person("Vladimir Vladimirovich PUTIN"), DefaultThreshold, 1, ""},
+		{"different initials conflict", Query{Names: []string{"Hans O Friedrich"}}, person("Hans Joachim Friedrich"), 0, 0.69, ""},
+		{"Hangul syllables in another order", Query{Names: []string{"영수 이"}}, person("Ri Su Yong"), 0, 0.85, "swapped"},
+		{"Hangul given name in order", Query{Names: []string{"이민호"}}, person("Lee Min Ho"), DefaultThreshold, 1, ""},
+		{"Arabic written apart, Latin together", Query{Names: []string{"عبد الله"}}, person("Abdullah"), DefaultThreshold, 1, "written together"},
+		{"Greek patronymic", Query{Names: []string{"Βλαντίμιρ Βλαντίμιροβιτς Πούτιν"}}, person("Vladimir Vladimirovich PUTIN"), DefaultThreshold, 1, ""},
+		{"misspelt legal form", Query{Schema: "Company", Names: []string{"Siemens Aktiengeselschaft"}}, company("Siemens AG"), DefaultThreshold, 1, "same legal form"},
+		{"misspelt legal form of three words", Query{Schema: "Company", Names: []string{"Tactical Missiles Corporation Joynt Stock Company"}}, company("Tactical Missiles Corporation JSC"), DefaultThreshold, 1, "same legal form"},
+		{"legal form glued on", Query{Schema: "Company", Names: []string{"Siemens AG"}}, company("SiemensAG"), DefaultThreshold, 1, ""},
+		{"lower-case ending is no legal form", Query{Schema: "Company", Names: []string{"Bag"}}, company("Bag"), 0.99, 1, ""},
+		{"abbreviated word", Query{Schema: "Company", Names: []string{"First Bank Int'l"}}, company("First International Bank"), DefaultThreshold, 1, ""},
+		{"generic designators are one class", Query{Schema: "Company", Names: []string{"Homs Refinery Corporation"}}, company("The Homs Refinery Company"), DefaultThreshold, 1, "same legal form"},
+		{"qualifier in parentheses", Query{Schema: "Company", Names: []string{"Deutsche Bank (Schweiz) AG"}}, company("Deutsche Bank AG"), DefaultThreshold, 1, ""},
+		{"two different qualifiers", Query{Schema: "Company", Names: []string{"Bowne Global Solutions II (Sweden) AB"}}, company("Bowne Global Solutions II (Finland) AB"), 0, 0.69, "each name has a part the other lacks"},
+		{"a country marks a branch", Query{Schema: "Company", Names: []string{"Banco Santander S.A."}}, company("Banco Santander México S.A."), 0, 0.69, ""},
+		{"alternatives after a slash", Query{Schema: "Organization", Names: []string{"Al Qaeda"}}, company("Al-Qa'ida/Islamic Army"), DefaultThreshold, 1, ""},
+		{"a repeated given name is kept", Query{Names: []string{"Abdul Kabir Abdul Jan"}}, person("Abdul Kabir Mohammad Jan"), 0, 0.69, ""},
+		{"a repeated surname is a slip", Query{Names: []string{"Shoigu Shoigu Sergey"}}, person("Sergey Shoigu"), 0.99, 1, ""},
+		{"Wade-Giles and pinyin", Query{Names: []string{"Mao Tse-tung"}}, person("Mao Zedong"), DefaultThreshold, 1, "another romanisation"},
+		{"Wade-Giles given name written apart", Query{Names: []string{"Hsi Chin-ping"}}, person("Xi Jinping"), DefaultThreshold, 1, ""},
+		{"Cantonese is not Mandarin", Query{Names: []string{"Chiang Kai-shek"}}, person("Jiang Jieshi"), 0, 0.69, ""},
+		{"differing middle initials", Query{Names: []string{"Frost, William G."}}, person("William W Frost"), 0, 0.69, ""},
+		{"generic words only", Query{Schema: "Company", Names: []string{"Management Company"}}, company("Westminister Management Company"), 0, 0.69, ""},
+		{"Hebrew nickname", Query{Names: []string{"Bibi Netanyahu"}}, person("Benjamin Netanyahu"), DefaultThreshold, 1, "nickname"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -388,5 +427,36 @@ func TestSpansAndAcronyms(t *testing.T) {
 		if tc.explain != "" && !strings.Contains(m.Explanation, tc.explain) {
 			t.Errorf("%q vs %q: explanation %q, want it to contain %q", tc.q, tc.c, m.Explanation, tc.explain)
 		}
+	}
+}
+
+func TestSkeleton(t *testing.T) {
+	for _, tt := range []struct {
+		in         string
+		semivowels bool
+		want       string
+	}{
+		{"mohammed", false, "mhmd"},
+		{"mhmd", false, "mhmd"},
+		{"vladimir", false, "fldmr"},
+		{"wladymyr", false, "fldmr"}, // Persian و at the start is a consonant
+		{"mahmwd", false, "mhmd"},    // inside a word it may be a long vowel
+		{"yusuf", false, "ysf"},
+		{"ywsf", false, "ysf"},
+	} {
+		if got := skeleton(tt.in, tt.semivowels); got != tt.want {
+			t.Errorf("skeleton(%q, %v) = %q, want %q", tt.in, tt.semivowels, got, tt.want)
+		}
+	}
+}
+
+func TestEmptyIndex(t *testing.T) {
+	ix := NewIndex(nil, Options{})
+	if got := ix.Match(Query{Names: []string{"Ivan Petrov"}}, MatchOptions{}); len(got) != 0 {
+		t.Errorf("empty index: got %v, want no matches", got)
+	}
+	ix.Add(person("Ivan Petrov"))
+	if got := ix.Match(Query{Names: []string{"Ivan Petrov"}}, MatchOptions{}); len(got) != 1 {
+		t.Errorf("after Add: got %d matches, want 1", len(got))
 	}
 }

@@ -6,16 +6,17 @@ import "math/bits"
 type agreement uint8
 
 const (
-	agreeNone     agreement = iota
-	agreeExact              // identical after normalisation
-	agreeVariant            // listed spellings of one name
-	agreeSkeleton           // same consonants, one side from an abjad
-	agreeSpelling           // close spelling within the error budget
-	agreeInitial            // an initial and a name starting with it
-	agreeLegal              // same class of legal form
-	agreeCompound           // one part written as two ("jinping" / "jin ping")
-	agreeNickname           // a familiar form of the other ("ted" / "theodore")
-	agreeAcronym            // the initials of the other's words ("pla" / "people's liberation army")
+	agreeNone         agreement = iota
+	agreeExact                  // identical after normalisation
+	agreeVariant                // listed spellings of one name
+	agreeSkeleton               // same consonants, one side from an abjad
+	agreeSpelling               // close spelling within the error budget
+	agreeInitial                // an initial and a name starting with it
+	agreeLegal                  // same class of legal form
+	agreeCompound               // one part written as two ("jinping" / "jin ping")
+	agreeNickname               // a familiar form of the other ("ted" / "theodore")
+	agreeAcronym                // the initials of the other's words ("pla" / "people's liberation army")
+	agreeRomanisation           // another romanisation of the same Chinese syllables ("tse tung" / "zedong")
 )
 
 func (a agreement) String() string {
@@ -38,6 +39,8 @@ func (a agreement) String() string {
 		return "nickname"
 	case agreeAcronym:
 		return "acronym"
+	case agreeRomanisation:
+		return "another romanisation"
 	}
 	return "different"
 }

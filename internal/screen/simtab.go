@@ -119,6 +119,9 @@ func (t *simTable) nameBound(qn, cn *parsedName) float64 {
 	if qn.nk != nameOrg && qn.nk != nameObject && cn.nk != nameOrg && cn.nk != nameObject {
 		queryWeight = subsetQueryWeight
 	}
+	if cn.surnameOnly {
+		queryWeight = surnameOnlyWeight
+	}
 	s, k := 0.0, 0.0
 	for i := 0; i < n; i++ {
 		qp := &qn.parts[i]
@@ -130,6 +133,8 @@ func (t *simTable) nameBound(qn, cn *parsedName) float64 {
 			s += (wq + 2*wcmax) / 2
 		case mask&(1<<qp.ti) != 0 || qp.kind == kindInitial || qp.kind == kindLegal:
 			s += (wq + wcmax) / 2
+		case qp.qualifier:
+			k += wq * queryWeight * qualifierWeight
 		default:
 			k += wq * queryWeight
 		}
@@ -146,14 +151,15 @@ func (t *simTable) nameBound(qn, cn *parsedName) float64 {
 // and length test as compounds). comp3 has those that might pair with
 // three listed parts.
 func compoundCandidates(qn, cn *parsedName, n, m int) (comp, comp3 uint64) {
-	if qn.initials&cn.pairInitials == 0 && cn.initials&qn.pairInitials == 0 {
+	if qn.initials&cn.pairInitials == 0 && cn.initials&qn.pairInitials == 0 && !qn.abjad && !cn.abjad {
 		return 0, 0
 	}
 	for i := 0; i < n; i++ {
-		a := qn.parts[i].t.text
+		at := qn.parts[i].t
+		a := at.text
 		for j := 0; j+1 < m; j++ {
 			b := cn.parts[j].t.text
-			if a[0] != b[0] {
+			if !compoundStart(at, cn.parts[j].t) {
 				continue
 			}
 			l := len(b) + len(cn.parts[j+1].t.text)
@@ -169,10 +175,11 @@ func compoundCandidates(qn, cn *parsedName, n, m int) (comp, comp3 uint64) {
 		}
 	}
 	for j := 0; j < m; j++ {
-		b := cn.parts[j].t.text
+		bt := cn.parts[j].t
+		b := bt.text
 		for i := 0; i+1 < n; i++ {
 			a := qn.parts[i].t.text
-			if a[0] != b[0] {
+			if !compoundStart(qn.parts[i].t, bt) {
 				continue
 			}
 			l := len(a) + len(qn.parts[i+1].t.text)

@@ -80,6 +80,8 @@ var nameVariants = [][]string{
 	{"grigory", "grigoriy", "hryhoriy", "gregory", "grigori", "gregor"},
 	{"yakov", "jacob", "jakob", "yaakov", "jacques", "jakub", "iakov"},
 	{"ilya", "ilia", "illia", "elijah"},
+	{"benjamin", "binyamin", "benyamin", "veniamin", "beniamino"},
+	{"abraham", "avraham", "ibrahim"},
 	{"ivan", "ioann", "ivano"},
 	{"john", "jon", "johannes", "johan", "sean", "giovanni", "joao", "jean"},
 	{"joseph", "josef", "jozef", "giuseppe", "jose", "iosif", "yosef"},
@@ -163,6 +165,17 @@ var honorifics = set(
 	"gospodin", "tovarishch",
 )
 
+// surnameTitles are the honorifics written before or after a family name
+// alone ("President Putin", "Putyin elnök", "Dr Smith").
+var surnameTitles = set(
+	"mr", "mrs", "ms", "mister", "dr", "doctor", "prof", "professor",
+	"general", "gen", "colonel", "col", "major", "maj", "captain", "capt", "lieutenant",
+	"president", "presidente", "prasident", "praesident", "prezident", "presiden",
+	"presedintele", "predsjednik", "predsednik", "prezydent", "elnok", "presidentti",
+	"minister", "senator", "judge", "herr", "frau", "senor", "senora", "monsieur", "madame",
+	"gospodin",
+)
+
 // particles are short connecting words inside personal names; they count
 // little on either side.
 var particles = set(
@@ -176,7 +189,9 @@ var particles = set(
 var orgStopwords = set("the", "of", "and", "for", "in", "on", "at", "to", "a", "an", "und", "et", "y", "de", "du", "des", "der", "die", "la", "le", "les", "el", "al")
 
 // legalForms maps a legal form, as a sequence of normalised words, to the
-// class it belongs to; members of one class are treated as equal.
+// class it belongs to; members of one class are treated as equal. The
+// generic English designators (Company, Corporation, Incorporated) are
+// one class: they are used interchangeably and name no distinct form.
 var legalForms = map[string]string{
 	"llc": "llc", "l l c": "llc", "limited liability company": "llc", "limited liability co": "llc",
 	"ooo": "llc", "obshchestvo s ogranichennoy otvetstvennostyu": "llc",
@@ -198,14 +213,26 @@ var legalForms = map[string]string{
 	"sas": "sa", "nv": "sa", "n v": "sa",
 	"sa de cv": "sa de cv", "s a de c v": "sa de cv", "sociedad anonima de capital variable": "sa de cv",
 	"sab de cv": "sa de cv", "s de rl de cv": "sa de cv", "s de r l de c v": "sa de cv",
-	"inc": "inc", "incorporated": "inc",
+	"inc": "corp", "incorporated": "corp",
 	"corp": "corp", "corporation": "corp",
-	"co": "co", "company": "co", "cie": "co", "compania": "co", "compagnie": "co",
+	"co": "corp", "company": "corp", "cie": "corp", "compania": "corp", "compagnie": "corp",
 	"plc": "plc", "public limited company": "plc",
 	"llp": "llp", "limited liability partnership": "llp", "lp": "lp", "limited partnership": "lp",
 	"kg": "kg", "gmbh co kg": "kg", "kommanditgesellschaft": "kg",
 	"fze": "fze", "fzco": "fze", "fzc": "fze", "free zone establishment": "fze",
 	"asa": "as", "oyj": "as",
+}
+
+// orgAbbreviations are the usual short forms of words in organisation
+// names; legal forms are in legalForms.
+var orgAbbreviations = map[string]string{
+	"intl": "international", "int'l": "international", "natl": "national", "assn": "association",
+	"assoc": "association", "bros": "brothers", "mfg": "manufacturing", "mgmt": "management",
+	"hldgs": "holdings", "hldg": "holding", "grp": "group", "svcs": "services", "svc": "service",
+	"dept": "department", "univ": "university", "inst": "institute", "indus": "industries",
+	"engg": "engineering", "ctr": "center", "cntr": "center", "devt": "development",
+	"trdg": "trading", "shpg": "shipping", "elec": "electric", "coop": "cooperative",
+	"tech": "technology", "gen": "general", "mgt": "management",
 }
 
 // numberWords spells numbers and ordinals so that "Three Percenters",
@@ -249,6 +276,8 @@ var commonParts = map[string]float64{
 	"technology": 0.55, "technologies": 0.55, "energy": 0.6, "oil": 0.6, "gas": 0.6,
 	"petroleum": 0.6, "construction": 0.6, "engineering": 0.6, "marine": 0.6,
 	"logistics": 0.6, "import export": 0.5, "media": 0.6, "systems": 0.55,
+	"management": 0.55, "solutions": 0.55, "partners": 0.6, "capital": 0.6, "finance": 0.6,
+	"consulting": 0.55, "resources": 0.6, "products": 0.55, "agency": 0.6, "institute": 0.6,
 }
 
 func set(words ...string) map[string]bool {

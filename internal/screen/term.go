@@ -2,6 +2,8 @@ package screen
 
 import (
 	"strings"
+
+	"github.com/nexus-intel/nexus/internal/ftm"
 )
 
 // term is one distinct normalised name part with everything the scorer
@@ -27,6 +29,11 @@ type term struct {
 	// nick says the text is in the nickname table, as a nickname or as a
 	// formal name.
 	nick bool
+	// country says the text names a country ("mexico", "chile").
+	country bool
+	// zh0 is the first letter of the text's key across the romanisations
+	// of Chinese (see appendChineseKey).
+	zh0 byte
 	// consonants is the set of consonant letters in cmp, one bit each,
 	// for a quick lower bound on the edit distance.
 	consonants uint32
@@ -81,6 +88,10 @@ func newTerm(text string, abjad bool) *term {
 	if w, ok := commonParts[text]; ok {
 		t.weight = w
 	}
+	t.zh0 = chineseInitial(text)
+	if len(text) >= 4 && !abjad {
+		t.country = countryWords[text]
+	}
 	_, isNick := nickFormal[text]
 	_, isFormal := nicknameFormals[canonicalName(text)]
 	t.nick = isNick || isFormal
@@ -105,13 +116,104 @@ func sameGroup(a, b *term) bool {
 	return a.group == b.group || a.group == b.group2 || (a.group2 >= 0 && (a.group2 == b.group || a.group2 == b.group2))
 }
 
+// countryWords are the one-word English names of countries ("mexico",
+// "chile"), normalised.
+var countryWords = func() map[string]bool {
+	m := map[string]bool{}
+	for a := 'a'; a <= 'z'; a++ {
+		for b := 'a'; b <= 'z'; b++ {
+			name := ftm.CountryName(string([]rune{a, b}))
+			if n := Normalize(name); n != "" && !strings.Contains(n, " ") {
+				m[n] = true
+			}
+		}
+	}
+	return m
+}()
+
+// appendChineseKey appends s to dst in one spelling of the letters in
+// which Wade-Giles, pinyin and their variants write the same Mandarin
+// sounds, so that the syllables of a Chinese name agree however they were
+// romanised: aspiration, which Wade-Giles marks with an apostrophe that
+// names lose, is dropped (p/b, t/d, k/g, ch/j/zh/q, ts/tz/z/c), hs is x,
+// and the finals ung, ih, ieh and ien are ong, i, ie and ian.
+func appendChineseKey(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var n, n2 byte
+		if i+1 < len(s) {
+			n = s[i+1]
+		}
+		if i+2 < len(s) {
+			n2 = s[i+2]
+		}
+		switch {
+		case c == 'h' && n == 's':
+			dst, i = append(dst, 'x'), i+1
+		case c == 't' && (n == 's' || n == 'z'):
+			dst, i = append(dst, 'z'), i+1
+		case (c == 'c' || c == 'z') && n == 'h':
+			dst, i = append(dst, 'j'), i+1
+		case c == 'q':
+			dst = append(dst, 'j')
+		case c == 'c':
+			dst = append(dst, 'z')
+		case c == 'u' && n == 'n' && n2 == 'g':
+			dst, i = append(dst, 'o', 'n', 'g'), i+2
+		case c == 'i' && n == 'e' && n2 == 'h':
+			dst, i = append(dst, 'i', 'e'), i+2
+		case c == 'i' && n == 'e' && n2 == 'n':
+			dst, i = append(dst, 'i', 'a', 'n'), i+2
+		case c == 'i' && n == 'h':
+			dst, i = append(dst, 'i'), i+1
+		case c == 'p':
+			dst = append(dst, 'b')
+		case c == 't':
+			dst = append(dst, 'd')
+		case c == 'k':
+			dst = append(dst, 'g')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// chineseInitial is the first letter of appendChineseKey(nil, s), without building
+// the key.
+func chineseInitial(s string) byte {
+	if s == "" {
+		return 0
+	}
+	c := s[0]
+	var n byte
+	if len(s) > 1 {
+		n = s[1]
+	}
+	switch {
+	case c == 'h' && n == 's':
+		return 'x'
+	case c == 't' && (n == 's' || n == 'z'), c == 'c' && n != 'h':
+		return 'z'
+	case c == 'c', c == 'z' && n == 'h', c == 'q':
+		return 'j'
+	case c == 'p':
+		return 'b'
+	case c == 't':
+		return 'd'
+	case c == 'k':
+		return 'g'
+	}
+	return c
+}
+
 // patronymicEndings are spellings of the Slavic patronymic suffix across
 // romanisations; they are unified so "Vladimirovitch" meets
 // "Vladimirovich".
-var patronymicEndings = []string{"ovitch", "ovitsch", "owitsch", "owitsj", "ovitsj", "ovytch", "ovych", "ovics", "ovitj", "ovitx", "ovici", "owicz", "ovic", "ovich"}
+var patronymicEndings = []string{"ovitch", "ovitsch", "owitsch", "owitsj", "ovitsj", "ovytch", "ovych", "ovics", "ovitj", "ovitx", "ovici", "owicz", "ovits", "ovitz", "ovic", "ovich"}
 
 func compareForm(s string) string {
-	if !strings.ContainsAny(s, "xpwc") && !strings.HasSuffix(s, "ovi") {
+	if !strings.ContainsAny(s, "xpwc") && !strings.Contains(s, "ovi") && !strings.Contains(s, "ovy") {
 		return s
 	}
 	for _, e := range patronymicEndings {
@@ -144,7 +246,9 @@ func skeleton(s string, semivowels bool) string {
 		case 'a', 'e', 'i', 'o', 'u':
 			continue
 		case 'y', 'w':
-			if !semivowels || i > 0 && isVowel(s[i-1]) && i+1 < len(s) && !isVowel(next) {
+			// Only a word-initial w or y is surely a consonant; elsewhere
+			// they may stand for a long vowel (Mahmwd, Yazyd).
+			if i > 0 && (!semivowels || isVowel(s[i-1]) && i+1 < len(s) && !isVowel(next)) {
 				continue
 			}
 			if c == 'w' {

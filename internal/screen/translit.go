@@ -65,10 +65,11 @@ var georgian = map[rune]string{
 }
 
 // hebrew writes consonants only (vowel points are dropped as marks); the
-// matres lectionis ו and י are kept as consonants here and the abjad
-// skeleton comparison (see skeleton) treats them as possibly vowels.
+// matres lectionis ו (written w, as Arabic waw is) and י are kept as
+// consonants here and the abjad skeleton comparison (see skeleton) treats
+// them as possibly vowels: ולדימיר פוטין meets Vladimir Putin.
 var hebrew = map[rune]string{
-	'א': "", 'ב': "b", 'ג': "g", 'ד': "d", 'ה': "h", 'ו': "v", 'ז': "z",
+	'א': "", 'ב': "b", 'ג': "g", 'ד': "d", 'ה': "h", 'ו': "w", 'ז': "z",
 	'ח': "kh", 'ט': "t", 'י': "y", 'כ': "k", 'ך': "k", 'ל': "l", 'מ': "m",
 	'ם': "m", 'נ': "n", 'ן': "n", 'ס': "s", 'ע': "", 'פ': "p", 'ף': "f",
 	'צ': "ts", 'ץ': "ts", 'ק': "k", 'ר': "r", 'ש': "sh", 'ת': "t",
@@ -161,6 +162,8 @@ const (
 	scriptKana
 	scriptHan
 	scriptBrahmic
+	scriptThai
+	scriptKhmer
 )
 
 func scriptOf(r rune) script {
@@ -179,6 +182,10 @@ func scriptOf(r rune) script {
 		return scriptArabic
 	case r >= 0x900 && r < 0xD80:
 		return scriptBrahmic
+	case r >= 0xE00 && r < 0xE80:
+		return scriptThai
+	case r >= 0x1780 && r < 0x1800, r >= 0x19E0 && r < 0x1A00:
+		return scriptKhmer
 	case r >= 0x10A0 && r < 0x1100, r >= 0x1C90 && r < 0x1CC0:
 		return scriptGeorgian
 	case r >= 0xAC00 && r < 0xD7A4:
@@ -230,6 +237,8 @@ func transliterate(b *strings.Builder, word []rune, sc script) {
 		}
 	case scriptBrahmic:
 		translitBrahmic(b, word)
+	case scriptThai, scriptKhmer:
+		translitAbugida(b, word, sc)
 	default:
 		table := tableFor(sc)
 		for i, r := range word {
@@ -392,4 +401,168 @@ func hanReading(r rune) string {
 		p = p[:i]
 	}
 	return p // tone marks are stripped with the other diacritics
+}
+
+// Thai and Khmer are written with consonants that carry an unwritten
+// vowel, vowel signs placed before, above, below or after them, and final
+// consonants read differently from initial ones. The romanisers below
+// follow RTGS (Thai) and UNGEGN (Khmer) closely enough for names to meet
+// their Latin spellings: a consonant starts a syllable when a vowel sign
+// follows it or the syllable before is closed; otherwise it closes the
+// syllable, with the inherent vowel "o" when none was written.
+
+type abugidaLetter struct{ initial, final string }
+
+var thaiConsonant = map[rune]abugidaLetter{
+	'ก': {"k", "k"}, 'ข': {"kh", "k"}, 'ฃ': {"kh", "k"}, 'ค': {"kh", "k"}, 'ฅ': {"kh", "k"},
+	'ฆ': {"kh", "k"}, 'ง': {"ng", "ng"}, 'จ': {"ch", "t"}, 'ฉ': {"ch", "t"}, 'ช': {"ch", "t"},
+	'ซ': {"s", "t"}, 'ฌ': {"ch", "t"}, 'ญ': {"y", "n"}, 'ฎ': {"d", "t"}, 'ฏ': {"t", "t"},
+	'ฐ': {"th", "t"}, 'ฑ': {"th", "t"}, 'ฒ': {"th", "t"}, 'ณ': {"n", "n"}, 'ด': {"d", "t"},
+	'ต': {"t", "t"}, 'ถ': {"th", "t"}, 'ท': {"th", "t"}, 'ธ': {"th", "t"}, 'น': {"n", "n"},
+	'บ': {"b", "p"}, 'ป': {"p", "p"}, 'ผ': {"ph", "p"}, 'ฝ': {"f", "p"}, 'พ': {"ph", "p"},
+	'ฟ': {"f", "p"}, 'ภ': {"ph", "p"}, 'ม': {"m", "m"}, 'ย': {"y", "i"}, 'ร': {"r", "n"},
+	'ล': {"l", "n"}, 'ว': {"w", "o"}, 'ศ': {"s", "t"}, 'ษ': {"s", "t"}, 'ส': {"s", "t"},
+	'ห': {"h", ""}, 'ฬ': {"l", "n"}, 'อ': {"", ""}, 'ฮ': {"h", ""},
+}
+
+// thaiAfter are the vowel signs written after or over a consonant,
+// thaiBefore those written before it but read after it.
+var (
+	thaiAfter = map[rune]string{
+		'ะ': "a", 'ั': "a", 'า': "a", 'ำ': "am", 'ิ': "i", 'ี': "i", 'ึ': "ue", 'ื': "ue",
+		'ุ': "u", 'ู': "u",
+	}
+	thaiBefore = map[rune]string{'เ': "e", 'แ': "ae", 'โ': "o", 'ใ': "ai", 'ไ': "ai"}
+)
+
+var khmerConsonant = map[rune]abugidaLetter{
+	'ក': {"k", "k"}, 'ខ': {"kh", "k"}, 'គ': {"k", "k"}, 'ឃ': {"kh", "k"}, 'ង': {"ng", "ng"},
+	'ច': {"ch", "ch"}, 'ឆ': {"chh", "ch"}, 'ជ': {"ch", "ch"}, 'ឈ': {"chh", "ch"}, 'ញ': {"nh", "nh"},
+	'ដ': {"d", "t"}, 'ឋ': {"th", "t"}, 'ឌ': {"d", "t"}, 'ឍ': {"th", "t"}, 'ណ': {"n", "n"},
+	'ត': {"t", "t"}, 'ថ': {"th", "t"}, 'ទ': {"t", "t"}, 'ធ': {"th", "t"}, 'ន': {"n", "n"},
+	'ប': {"b", "p"}, 'ផ': {"ph", "p"}, 'ព': {"p", "p"}, 'ភ': {"ph", "p"}, 'ម': {"m", "m"},
+	'យ': {"y", "y"}, 'រ': {"r", "r"}, 'ល': {"l", "l"}, 'វ': {"v", "v"}, 'ឝ': {"s", "s"},
+	'ឞ': {"s", "s"}, 'ស': {"s", "s"}, 'ហ': {"h", "h"}, 'ឡ': {"l", "l"}, 'អ': {"", ""},
+}
+
+var khmerAfter = map[rune]string{
+	'ា': "a", 'ិ': "i", 'ី': "i", 'ឹ': "oe", 'ឺ': "eu", 'ុ': "o", 'ូ': "u", 'ួ': "uo",
+	'ើ': "aeu", 'ឿ': "oea", 'ៀ': "ie", 'េ': "e", 'ែ': "ae", 'ៃ': "ai", 'ោ': "ao", 'ៅ': "au",
+	'ំ': "m", 'ះ': "h",
+	// Independent vowels.
+	'ឥ': "e", 'ឦ': "ei", 'ឧ': "o", 'ឩ': "ou", 'ឪ': "ov", 'ឫ': "rue", 'ឬ': "rue", 'ឭ': "lue",
+	'ឮ': "lue", 'ឯ': "ae", 'ឰ': "ai", 'ឱ': "ao", 'ឲ': "ao", 'ឳ': "au",
+}
+
+// translitAbugida romanises one Thai or Khmer word.
+func translitAbugida(b *strings.Builder, word []rune, sc script) {
+	consonants, after := thaiConsonant, thaiAfter
+	if sc == scriptKhmer {
+		consonants, after = khmerConsonant, khmerAfter
+	}
+	const (
+		empty   = iota // no syllable begun
+		initial        // a consonant waits for its vowel
+		voiced         // the syllable has its vowel
+		closed         // the syllable has its final consonant
+	)
+	var out []byte
+	state := empty
+	lead := ""     // a Thai vowel written before its consonant
+	lastCons := -1 // where the last consonant's letters start in out
+	// next returns the next rune that is not a tone or shape mark.
+	next := func(i int) rune {
+		for i++; i < len(word); i++ {
+			if r := word[i]; !isAbugidaMark(r) {
+				return r
+			}
+		}
+		return 0
+	}
+	for i := 0; i < len(word); i++ {
+		r := word[i]
+		if v, ok := thaiBefore[r]; ok && sc == scriptThai {
+			if state == initial {
+				out = append(out, 'a')
+			}
+			lead, state = v, empty
+			continue
+		}
+		if v, ok := after[r]; ok {
+			if state == initial && sc == scriptThai && lead != "" {
+				out = append(out, lead...)
+				lead = ""
+			}
+			out = append(out, v...)
+			state = voiced
+			continue
+		}
+		c, ok := consonants[r]
+		if !ok {
+			switch {
+			case r == 0x0E4C || r == 0x17CD: // a silent consonant
+				if lastCons >= 0 {
+					out = out[:lastCons]
+					lastCons = -1
+				}
+			case r >= 0x0E50 && r <= 0x0E59:
+				out = append(out, byte('0'+r-0x0E50))
+			case r >= 0x17E0 && r <= 0x17E9:
+				out = append(out, byte('0'+r-0x17E0))
+			}
+			continue
+		}
+		nx := next(i)
+		_, vowelNext := after[nx]
+		sub := i > 0 && word[i-1] == 0x17D2 // Khmer subscript: a cluster
+		if sc == scriptKhmer && r == 'ប' && i+1 < len(word) && word[i+1] == 0x17C9 {
+			c = abugidaLetter{"p", "p"}
+		}
+		lastCons = len(out)
+		switch {
+		case state == empty || state == closed:
+			out = append(out, c.initial...)
+			state = initial
+			if lead != "" && !(vowelNext || isCluster(nx, sc)) {
+				out = append(out, lead...)
+				lead, state = "", voiced
+			}
+		case state == initial && (sub || vowelNext && isCluster(r, sc)):
+			out = append(out, c.initial...)
+		case state == initial && vowelNext:
+			out = append(out, 'a')
+			lastCons = len(out)
+			out = append(out, c.initial...)
+		case state == initial:
+			out = append(out, 'o')
+			lastCons = len(out)
+			out = append(out, c.final...)
+			state = closed
+		case vowelNext:
+			out = append(out, c.initial...)
+			state = initial
+		default:
+			out = append(out, c.final...)
+			state = closed
+		}
+	}
+	if lead != "" {
+		out = append(out, lead...)
+	} else if state == initial && len(out) > 0 {
+		out = append(out, 'a')
+	}
+	b.Write(out)
+}
+
+// isCluster reports a consonant that forms an initial cluster with the
+// one before it (Thai ปร, กล, Khmer subscripts are marked apart).
+func isCluster(r rune, sc script) bool {
+	return sc == scriptThai && (r == 'ร' || r == 'ล' || r == 'ว')
+}
+
+// isAbugidaMark reports tone, length and shape marks that carry no sound
+// of their own.
+func isAbugidaMark(r rune) bool {
+	return r >= 0x0E47 && r <= 0x0E4B || r == 0x0E4D || r == 0x0E3A ||
+		r >= 0x17C9 && r <= 0x17D1 && r != 0x17CD || r == 0x17D2 || r == 0x17D3 || r == 0x17DD
 }

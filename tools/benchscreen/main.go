@@ -45,6 +45,7 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.IntVar(&indexOpts.Candidates, "candidates", 0, "screen.Options.Candidates for every index (0: the default)")
 	flag.StringVar(&memProfile, "memprofile", "", "write a heap profile after the 1M build (with -scale) to this file")
+	flag.BoolVar(&showFailures, "failures", false, "print each wrongly decided case to stderr (for error analysis)")
 	flag.Parse()
 	onlyPart = *only
 	if *cpuprofile != "" {
@@ -73,7 +74,15 @@ func main() {
 var (
 	onlyPart, memProfile string
 	indexOpts            screen.Options
+	showFailures         bool
 )
+
+// failure prints one wrongly decided case when -failures is set.
+func failure(bench, format string, args ...any) {
+	if showFailures {
+		fmt.Fprintf(os.Stderr, "FAIL %s: "+format+"\n", append([]any{bench}, args...)...)
+	}
+}
 
 func want(part string) bool { return onlyPart == "" || onlyPart == part }
 
@@ -143,9 +152,11 @@ func nameBench(dir string) error {
 		case got && !want:
 			fp++
 			k = 1
+			failure("names", "FP %.3f %s %q ~ %q: %s", m.Score, schema, n1, n2, m.Explanation)
 		case !got && want:
 			fn++
 			k = 2
+			failure("names", "FN %.3f %s %q ~ %q: %s", m.Score, schema, n1, n2, m.Explanation)
 		default:
 			tn++
 		}
@@ -226,6 +237,8 @@ func candidateBench(dir string, un []*ftm.Entity) error {
 			ms := ix.Match(query(r), screen.MatchOptions{Limit: 1})
 			if len(ms) > 0 && ms[0].EntityID == truth[i+1] {
 				hit++
+			} else {
+				failure("candidates", "%s miss %q (truth %s): %v", set.name, r[0], truth[i+1], ms)
 			}
 		}
 		add("UN recall@1 at threshold, "+set.name, pct(hit, tot), "", set.goal)
@@ -237,8 +250,9 @@ func candidateBench(dir string, un []*ftm.Entity) error {
 		}
 		hits := 0
 		for _, r := range neg[1:] {
-			if len(ix.Match(query(r), screen.MatchOptions{Limit: 1})) > 0 {
+			if ms := ix.Match(query(r), screen.MatchOptions{Limit: 1}); len(ms) > 0 {
 				hits++
+				failure("candidates", "%s FP %q -> %.3f %s", f, r[0], ms[0].Score, ms[0].Explanation)
 			}
 		}
 		add("false positives vs UN list, "+f, pct(hits, len(neg)-1), "", "<= 0.5%")
@@ -296,6 +310,8 @@ func entityBench(dir string) error {
 		if (m.Score >= screen.DefaultThreshold) == c.Match {
 			ok++
 			half[i%2][0]++
+		} else {
+			failure("entities", "check %d want %v got %.3f %s q=%v c=%v: %s", i, c.Match, m.Score, c.Schema, c.Query, c.Candidate, m.Explanation)
 		}
 	}
 	add("entity_bench, checks 1,3,5… (used for tuning)", pct(half[0][0], half[0][1]), "", "")
@@ -320,6 +336,8 @@ func crossScript(dir string, all []*ftm.Entity) error {
 		m := screen.Compare(screen.Query{Schema: "Person", Names: []string{r[0]}}, person("Person", r[1]), screen.AlgorithmDefault)
 		if m.Score >= screen.DefaultThreshold {
 			ok++
+		} else {
+			failure("crossscript", "%.3f %q ~ %q: %s", m.Score, r[0], r[1], m.Explanation)
 		}
 	}
 	add("cross-script pairs matched (watchman)", pct(ok, tot), "", ">= 90%")
@@ -345,6 +363,10 @@ func crossScript(dir string, all []*ftm.Entity) error {
 		ms := ix.Match(screen.Query{Schema: "Person", Names: []string{l}}, screen.MatchOptions{Limit: 1})
 		if len(ms) > 0 && ms[0].EntityID == target {
 			ok++
+		} else if len(ms) > 0 {
+			failure("crossscript", "putin %q -> %s %.3f %s", l, ms[0].EntityID, ms[0].Score, ms[0].Explanation)
+		} else {
+			failure("crossscript", "putin %q -> nothing; %s", l, screen.Compare(screen.Query{Schema: "Person", Names: []string{l}}, person("Person", "Vladimir Vladimirovich PUTIN"), screen.AlgorithmDefault).Explanation)
 		}
 	}
 	add("Putin variants: top hit in OFAC+UN", pct(ok, tot), "", ">= 90%")
@@ -371,6 +393,8 @@ func ofacParity(dir string) error {
 			// setting (50).
 			if got < 50 {
 				ok++
+			} else {
+				failure("ofac", "%q ~ %q: got %.1f want not shown (<50)", r[0], r[1], got)
 			}
 			continue
 		}
@@ -381,6 +405,8 @@ func ofacParity(dir string) error {
 		sumAbs += d
 		if d <= 5 {
 			ok++
+		} else {
+			failure("ofac", "%q ~ %q: got %.1f want %d", r[0], r[1], got, want)
 		}
 	}
 	add("OFAC parity: rows within ±5 points", pct(ok, tot), "nomenklatura 95.7%", ">= 97%")
