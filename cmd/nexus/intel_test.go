@@ -27,20 +27,20 @@ import (
 func seedIntel(t *testing.T, dir string) {
 	t.Helper()
 	ctx := context.Background()
-	then := time.Now().AddDate(-6, 0, 0)
-	st, err := store.Open(ctx, filepath.Join(dir, "nexus.db"), store.Options{Now: func() time.Time { return then }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
+	// The accounts are made today (an account unused for 90 days is
+	// disabled); the records were submitted six years ago.
+	users, err := store.Open(ctx, filepath.Join(dir, "nexus.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, a := range []string{"a", "b"} {
-		must(st.PutAgency(ctx, store.Agency{Code: a, Name: a}))
+		must(users.PutAgency(ctx, store.Agency{Code: a, Name: a}))
 	}
 	for _, u := range []store.User{
 		{Name: "alice", Agency: "a", Roles: []string{access.RoleAnalyst}, CUI: true, Caveats: []string{"LES"}},
@@ -48,8 +48,15 @@ func seedIntel(t *testing.T, dir string) {
 		{Name: "sue", Agency: "a", Roles: []string{access.RoleSupervisor}, CUI: true, Caveats: []string{"LES"}},
 		{Name: "bob", Agency: "b", Roles: []string{access.RoleAnalyst}, CUI: true, Caveats: []string{"LES"}},
 	} {
-		must(st.PutUser(ctx, u))
+		must(users.PutUser(ctx, u))
 	}
+	must(users.Close())
+	then := time.Now().AddDate(-6, 0, 0)
+	st, err := store.Open(ctx, filepath.Join(dir, "nexus.db"), store.Options{Now: func() time.Time { return then }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
 	must(st.PutDataset(ctx, store.Dataset{Name: "a_ci", Class: store.ClassCriminalIntel, Owner: "a",
 		DefaultMarking: access.Marking{Classification: access.CUI, Caveats: []string{"LES"}, Originator: "a"}}))
 	alice := access.Viewer{UserID: "alice", Name: "alice", Agency: "a", CUI: true, Caveats: []string{"LES"}}
