@@ -42,7 +42,7 @@ const amlsimRules = `{"version": "amlsim-20k", "rules": [
 ]}`
 
 func main() {
-	data := flag.String("data", "/work/shared/data/transactions/amlsim-ibm-20k", "AMLSim 20K directory")
+	data := flag.String("data", "../shared/data/transactions/amlsim-ibm-20k", "AMLSim 20K directory (relative to the repository root)")
 	n := flag.Int("n", 1_000_000, "synthetic transactions")
 	accounts := flag.Int("accounts", 100_000, "synthetic background accounts")
 	seed := flag.Uint64("seed", 5, "synthetic stream seed")

@@ -39,7 +39,7 @@ func pct(n, d int) string {
 }
 
 func main() {
-	dataDir := flag.String("data", "/work/shared/data", "shared data folder")
+	dataDir := flag.String("data", "../shared/data", "shared data folder (relative to the repository root)")
 	scale := flag.Bool("scale", false, "also build and query a synthetic 1,000,000-entity index")
 	only := flag.String("only", "", "run only this part: names, candidates, entities, crossscript, ofac, speed")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")

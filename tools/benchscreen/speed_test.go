@@ -15,7 +15,7 @@ import (
 //
 //	go test ./tools/benchscreen -run '^$' -bench . -cpuprofile cpu.prof
 
-const dataDir = "/work/shared/data"
+const dataDir = "../../../shared/data"
 
 var (
 	loadOnce sync.Once
