@@ -304,3 +304,28 @@ func TestPurgeReachesServerIndexes(t *testing.T) {
 		}
 	}
 }
+
+// TestApprovalUsesAccountTraining: Part 23 training recorded on an account
+// with `nexus user set --part23` is what lets its holder approve a
+// submission on the command line; without it the approval is refused and
+// the record stays pending.
+func TestApprovalUsesAccountTraining(t *testing.T) {
+	dir := t.TempDir()
+	seedIntel(t, dir)
+	sub := filepath.Join(dir, "sub.json")
+	os.WriteFile(sub, []byte(`{"dataset": "a_ci",
+		"subject": {"id": "ci-9", "schema": "Person", "properties": {"name": ["Ramon Quintero Vidal"]}},
+		"predicate": {"narrative": "wire intercepts of fentanyl orders", "offence_codes": ["35A"]},
+		"source_reliability": "B", "content_validity": "2"}`), 0o600)
+	nexusCmd(t, dir, false, "intel", "submit", sub, "--as", "alice")
+	_, errOut := nexusCmdErr(t, dir, "intel", "approve", "ci-9", "--as", "sam")
+	if !strings.Contains(strings.ToLower(errOut), "training") {
+		t.Errorf("untrained approver: %s", errOut)
+	}
+	nexusCmd(t, dir, false, "user", "set", "sam", "--part23")
+	nexusCmd(t, dir, false, "intel", "approve", "ci-9", "--as", "sam")
+	out, _ := nexusCmd(t, dir, false, "intel", "search", "Ramon Quintero Vidal", "--as", "alice", "--purpose", "inv", "--case", "24-9")
+	if !strings.Contains(out, "ci-9") {
+		t.Errorf("the approved record is not found by its agency: %s", out)
+	}
+}
