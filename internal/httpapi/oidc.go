@@ -126,7 +126,10 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		return nil
 	}()
 	if err != nil {
-		ev.Outcome, ev.Detail = audit.Failure, fmt.Sprintf("oidc provider %.64q: %s", name, nexus.ErrorMessage(err))
+		ev.Outcome, ev.Detail = audit.Failure, nexus.ErrorMessage(err)
+		if !strings.HasPrefix(ev.Detail, "oidc provider "+name+":") {
+			ev.Detail = fmt.Sprintf("oidc provider %.64q: %s", name, ev.Detail)
+		}
 	} else {
 		ev.Outcome = audit.Success
 	}
