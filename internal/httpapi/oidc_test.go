@@ -392,7 +392,10 @@ func TestOIDCSignInRefused(t *testing.T) {
 			edit func(q url.Values, b *http.Cookie) []*http.Cookie
 			want string
 		}{
-			{"other state", func(q url.Values, b *http.Cookie) []*http.Cookie { q.Set("state", randomString()); return []*http.Cookie{b} }, "already used"},
+			{"other state", func(q url.Values, b *http.Cookie) []*http.Cookie {
+				q.Set("state", randomString())
+				return []*http.Cookie{b}
+			}, "already used"},
 			{"no cookie", func(q url.Values, b *http.Cookie) []*http.Cookie { return nil }, "browser"},
 			{"other browser's cookie", func(q url.Values, b *http.Cookie) []*http.Cookie {
 				return []*http.Cookie{{Name: httpapi.OIDCCookie, Value: randomString()}}
