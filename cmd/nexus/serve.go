@@ -141,7 +141,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	api := httpapi.New(httpapi.Config{
 		Store: st, Bus: bus, Logger: logger, Now: time.Now, Registry: reg, Version: version, Screening: svc, Graph: links,
 		Transactions: txFeed, OIDC: idp.New(oidcProviders, idp.Options{}),
-		Banner:       *banner, RatePerAddr: *rateAddr, RatePerToken: *rateToken, MaxBody: *maxBody,
+		Banner: *banner, RatePerAddr: *rateAddr, RatePerToken: *rateToken, MaxBody: *maxBody,
 		Import: func(ctx context.Context, req httpapi.ImportRequest) (store.Delta, error) {
 			return im.run(ctx, importJob{Viewer: req.Viewer, Source: "api", Dataset: store.Dataset{Name: req.Dataset},
 				Format: req.Format, Path: req.Path, Strict: req.Strict, Map: req.Map, Note: "api upload",
