@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -37,12 +38,12 @@ type testIdP struct {
 	ecKey  *ecdsa.PrivateKey
 	// rogue signs with the RSA key id but is not the published key.
 	rogue *rsa.PrivateKey
-	now   func() time.Time
 
 	mu    sync.Mutex
+	now   func() time.Time
 	user  map[string]any // the claims of whoever signs on next
 	codes map[string]pendingCode
-	// mint edits the claims and picks the key ("rsa", "ec", "rogue").
+	// mint edits the claims and picks the key ("rsa", "ec", "rogue", "hmac").
 	mint func(claims map[string]any) string
 }
 
@@ -115,15 +116,17 @@ func newTestIdP(t *testing.T, now func() time.Time) *testIdP {
 			io.WriteString(w, `{"error":"invalid_grant"}`)
 			return
 		}
-		now := p.now()
+		p.mu.Lock()
+		now, mint := p.now(), p.mint
+		p.mu.Unlock()
 		claims := map[string]any{"iss": p.srv.URL, "aud": idpClientID, "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(),
 			"nonce": pc.nonce, "amr": []string{"pwd", "otp", "mfa"}}
 		for k, v := range pc.claims {
 			claims[k] = v
 		}
 		key := "rsa"
-		if p.mint != nil {
-			key = p.mint(claims)
+		if mint != nil {
+			key = mint(claims)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"access_token": randomString(), "token_type": "Bearer", "expires_in": 300,
@@ -134,18 +137,28 @@ func newTestIdP(t *testing.T, now func() time.Time) *testIdP {
 	return p
 }
 
+func (p *testIdP) setMint(mint func(map[string]any) string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.mint = mint
+}
+
 func randomString() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// sign makes a compact JWS of claims with key "rsa" (RS256), "ec" (ES256)
-// or "rogue" (RS256 by an unpublished key under the published key's id).
+// sign makes a compact JWS of claims with key "rsa" (RS256), "ec" (ES256),
+// "rogue" (RS256 by an unpublished key under the published key's id) or
+// "hmac" (HS256 keyed with the client secret).
 func (p *testIdP) sign(claims map[string]any, key string) string {
 	alg, kid := "RS256", "rsa1"
-	if key == "ec" {
+	switch key {
+	case "ec":
 		alg, kid = "ES256", "ec1"
+	case "hmac":
+		alg = "HS256"
 	}
 	h, _ := json.Marshal(map[string]string{"alg": alg, "kid": kid, "typ": "JWT"})
 	c, _ := json.Marshal(claims)
@@ -158,6 +171,11 @@ func (p *testIdP) sign(claims map[string]any, key string) string {
 		sig, err = rsa.SignPKCS1v15(rand.Reader, p.rsaKey, crypto.SHA256, sum[:])
 	case "rogue":
 		sig, err = rsa.SignPKCS1v15(rand.Reader, p.rogue, crypto.SHA256, sum[:])
+	case "hmac":
+		// The classic confusion: a MAC keyed with the client secret.
+		m := hmac.New(sha256.New, []byte(idpSecret))
+		m.Write([]byte(input))
+		sig = m.Sum(nil)
 	case "ec":
 		var r, s *big.Int
 		r, s, err = ecdsa.Sign(rand.Reader, p.ecKey, sum[:])
@@ -175,7 +193,7 @@ func (p *testIdP) sign(claims map[string]any, key string) string {
 
 // oidcFixture is an authFixture whose server signs agency fbi on through
 // the test provider "fbi-idp" and agency dea through "dea-idp", which
-// provisions unknown users.
+// provisions unknown users and redirects to /app/ after signing on.
 type oidcFixture struct {
 	*authFixture
 	idp    *testIdP
@@ -194,10 +212,13 @@ func newOIDCFixture(t *testing.T) *oidcFixture {
 	dea := cfg("dea-idp", "dea")
 	dea.UserPrefix = "dea."
 	dea.Provision = &idp.Provision{Roles: []string{"analyst"}}
+	dea.AfterLogin = "/app/"
 	providers := idp.New([]idp.ProviderConfig{cfg("fbi-idp", "fbi"), dea}, idp.Options{Client: ip.srv.Client(), Now: clk.Now})
 	f := newAuthFixture(t, httpapi.Config{OIDC: providers})
 	// The fixture has its own clock: make the provider use it.
+	ip.mu.Lock()
 	ip.now = f.clk.Now
+	ip.mu.Unlock()
 	ctx := context.Background()
 	if err := f.store.PutAgency(ctx, store.Agency{Code: "dea"}); err != nil {
 		t.Fatal(err)
@@ -282,7 +303,7 @@ func TestOIDCSignIn(t *testing.T) {
 	}
 
 	for _, key := range []string{"rsa", "ec"} {
-		f.idp.mint = func(map[string]any) string { return key }
+		f.idp.setMint(func(map[string]any) string { return key })
 		r, _, _ := f.signIn("fbi-idp", map[string]any{"sub": "u-1", "preferred_username": "alice"})
 		sc := sessionCookieOf(r)
 		if r.status != 200 || sc == nil || !sc.HttpOnly || !sc.Secure || sc.SameSite != http.SameSiteStrictMode {
@@ -317,13 +338,17 @@ func TestOIDCSignIn(t *testing.T) {
 			}
 		}
 	}
-	f.idp.mint = nil
+	f.idp.setMint(nil)
 
 	// Provisioning: dea-idp creates unknown users in agency dea with the
 	// configured role only, whatever the token claims.
 	r, _, _ = f.signIn("dea-idp", map[string]any{"sub": "u-2", "preferred_username": "erin", "roles": []string{"administrator"}, "agency": "fbi"})
-	if r.status != 200 {
-		t.Fatalf("provisioning sign-in: got %d %s", r.status, r.body)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/app/" || sessionCookieOf(r) == nil {
+		t.Fatalf("provisioning sign-in with after_login: got %d %s (location %q), want a redirect to /app/ with the session cookie",
+			r.status, r.body, r.header.Get("Location"))
+	}
+	if ev := f.lastAudit(); ev.Outcome != audit.Success || ev.Actor != "dea.erin" || ev.Agency != "dea" {
+		t.Errorf("provisioning audit: got %+v", ev)
 	}
 	u, err := f.store.GetUser(context.Background(), "dea.erin")
 	if err != nil || u.Agency != "dea" || strings.Join(u.Roles, ",") != "analyst" || u.CUI || len(u.Caveats) > 0 {
@@ -344,6 +369,7 @@ func TestOIDCSignInRefused(t *testing.T) {
 		{"wrong audience", "fbi-idp", alice, func(c map[string]any) string { c["aud"] = "someone-else"; return "rsa" }, "audience"},
 		{"wrong issuer", "fbi-idp", alice, func(c map[string]any) string { c["iss"] = "https://evil.example"; return "rsa" }, "issued by a different provider"},
 		{"bad signature", "fbi-idp", alice, func(map[string]any) string { return "rogue" }, "signature"},
+		{"HS256 with the client secret", "fbi-idp", alice, func(map[string]any) string { return "hmac" }, "HS256"},
 		{"expired", "fbi-idp", alice, func(c map[string]any) string {
 			c["exp"] = f.clk.Now().Add(-time.Minute).Unix()
 			return "ec"
@@ -356,7 +382,7 @@ func TestOIDCSignInRefused(t *testing.T) {
 		{"other agency's user", "fbi-idp", map[string]any{"sub": "u-4", "preferred_username": "dave"}, nil, "belongs to agency dea"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			f.idp.mint = c.mint
+			f.idp.setMint(c.mint)
 			r, cb, binding := f.signIn(c.provider, c.user)
 			if r.status != 401 || sessionCookieOf(r) != nil || !strings.Contains(string(r.body), c.want) {
 				t.Errorf("got %d %s (session cookie %v), want 401 naming %q and no session", r.status, r.body, sessionCookieOf(r) != nil, c.want)
@@ -372,7 +398,7 @@ func TestOIDCSignInRefused(t *testing.T) {
 			}
 		})
 	}
-	f.idp.mint = nil
+	f.idp.setMint(nil)
 
 	t.Run("replayed state", func(t *testing.T) {
 		r, cb, binding := f.signIn("fbi-idp", alice)

@@ -82,17 +82,6 @@ func (ps *Providers) Names() []string {
 	return out
 }
 
-// Agencies lists the agencies the providers sign on for, one per provider.
-func (ps *Providers) Agencies() map[string]string {
-	out := map[string]string{}
-	if ps != nil {
-		for n, p := range ps.byName {
-			out[n] = p.cfg.Agency
-		}
-	}
-	return out
-}
-
 // Provider is one agency's identity provider.
 type Provider struct {
 	cfg    ProviderConfig
