@@ -17,6 +17,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/audit"
 	"github.com/nexus-intel/nexus/internal/finint/feed"
 	"github.com/nexus-intel/nexus/internal/httpapi"
+	"github.com/nexus-intel/nexus/internal/idp"
 	"github.com/nexus-intel/nexus/internal/ingest"
 	"github.com/nexus-intel/nexus/internal/network"
 	"github.com/nexus-intel/nexus/internal/starter"
@@ -40,6 +41,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		rateAddr  = fs.Float64("rate-limit-addr", 50, "API requests per second allowed from one client address (bursts of twice that); 0 disables")
 		rateToken = fs.Float64("rate-limit-token", 20, "API requests per second allowed per token or session (bursts of twice that); 0 disables")
 		maxBody   = fs.Int64("max-body", httpapi.DefaultMaxBody, "largest request body in bytes, uploads aside")
+		oidcConf  = fs.String("oidc-config", "", "JSON file of agency OIDC identity providers users may sign on through (see README)")
 	)
 	if err := e.parse(fs, args); err != nil {
 		return err
@@ -57,6 +59,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	var oidcProviders []idp.ProviderConfig
+	if *oidcConf != "" {
+		if oidcProviders, err = idp.LoadConfig(*oidcConf, e.getenv); err != nil {
+			return err
+		}
+	}
 	logger := e.logger()
 	st, err := e.openStore(ctx)
 	if err != nil {
@@ -71,6 +79,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	im := &importer{store: st, bus: bus, logger: logger}
 
 	if err := bootstrapAdmin(ctx, st, e.dataDir, logger); err != nil {
+		return err
+	}
+	if err := checkOIDCAgencies(ctx, st, *oidcConf, oidcProviders); err != nil {
 		return err
 	}
 	if !*noStarter {
@@ -129,8 +140,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	reg := prometheus.NewRegistry() // httpapi registers its own and the Go/process collectors
 	api := httpapi.New(httpapi.Config{
 		Store: st, Bus: bus, Logger: logger, Now: time.Now, Registry: reg, Version: version, Screening: svc, Graph: links,
-		Transactions: txFeed,
-		Banner:       *banner, RatePerAddr: *rateAddr, RatePerToken: *rateToken, MaxBody: *maxBody,
+		Transactions: txFeed, OIDC: idp.New(oidcProviders, idp.Options{}),
+		Banner: *banner, RatePerAddr: *rateAddr, RatePerToken: *rateToken, MaxBody: *maxBody,
 		Import: func(ctx context.Context, req httpapi.ImportRequest) (store.Delta, error) {
 			return im.run(ctx, importJob{Viewer: req.Viewer, Source: "api", Dataset: store.Dataset{Name: req.Dataset},
 				Format: req.Format, Path: req.Path, Strict: req.Strict, Map: req.Map, Note: "api upload",
@@ -143,6 +154,29 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	logger.Info("nexus listening", "addr", scheme+*addr, "database", st.Dialect(), "version", version)
 	return httpapi.ListenAndServeTLS(ctx, *addr, api.Handler(), logger, tlsConf)
+}
+
+// checkOIDCAgencies refuses to start with an identity provider bound to
+// an agency the store does not know: its users could never sign on, or
+// provisioning would fail at the first sign-in.
+func checkOIDCAgencies(ctx context.Context, st *store.Store, file string, ps []idp.ProviderConfig) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	as, err := st.Agencies(ctx)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, a := range as {
+		known[a.Code] = true
+	}
+	for i, p := range ps {
+		if !known[p.Agency] {
+			return fmt.Errorf("oidc config %s: providers[%d].agency: unknown agency %q (nexus user agency add)", file, i, p.Agency)
+		}
+	}
+	return nil
 }
 
 // disableInactiveAccounts disables accounts unused for 90 days (CJIS

@@ -300,6 +300,10 @@ func gridRequests() map[string][]gridReq {
 	}
 	add("GET /api/v1/login", gridReq{method: "GET", path: "/api/v1/login", diff: true})
 	add("POST /api/v1/login", gridReq{method: "POST", path: "/api/v1/login", body: map[string]any{"user": "fbi-les", "password": "x", "acknowledge_banner": true}, diff: true})
+	// OIDC sign-in: the grid servers configure no provider, and a made-up
+	// state signs nobody on; neither answer may depend on the viewer.
+	add("GET /api/v1/oidc/{provider}/login", gridReq{method: "GET", path: "/api/v1/oidc/grid/login?acknowledge_banner=true", diff: true})
+	add("GET /api/v1/oidc/{provider}/callback", gridReq{method: "GET", path: "/api/v1/oidc/grid/callback?state=x&code=y", diff: true})
 	add("POST /api/v1/logout", gridReq{method: "POST", path: "/api/v1/logout", diff: true})
 	add("GET /api/v1/session", gridReq{method: "GET", path: "/api/v1/session"})
 	add("GET /api/v1/tokens", gridReq{method: "GET", path: "/api/v1/tokens"})

@@ -35,6 +35,9 @@ func (s *Server) routes() []route {
 		// nobody is authenticated yet), the caller's session and tokens.
 		{Method: "GET", Pattern: "/api/v1/login", Public: s.loginBanner},
 		{Method: "POST", Pattern: "/api/v1/login", Public: s.login},
+		// OIDC sign-in through an agency's identity provider (oidc.go).
+		{Method: "GET", Pattern: "/api/v1/oidc/{provider}/login", Public: s.oidcLogin},
+		{Method: "GET", Pattern: "/api/v1/oidc/{provider}/callback", Public: s.oidcCallback},
 		{Method: "POST", Pattern: "/api/v1/logout", Action: audit.ActionLogout, API: s.logout},
 		{Method: "GET", Pattern: "/api/v1/session", Action: audit.ActionRead, API: s.session},
 		{Method: "GET", Pattern: "/api/v1/tokens", Action: audit.ActionRead, Scope: auth.ScopeAdmin, API: s.listTokens},

@@ -21,6 +21,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/auth"
 	"github.com/nexus-intel/nexus/internal/events"
 	"github.com/nexus-intel/nexus/internal/finint/feed"
+	"github.com/nexus-intel/nexus/internal/idp"
 	"github.com/nexus-intel/nexus/internal/network"
 	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
@@ -67,6 +68,9 @@ type Config struct {
 	// MaxBody bounds a request body other than an import upload;
 	// DefaultMaxBody when zero.
 	MaxBody int64
+	// OIDC holds the agency identity providers users may sign on
+	// through (/api/v1/oidc/{provider}/…); nil has none.
+	OIDC *idp.Providers
 }
 
 // DefaultMaxBody is the largest non-upload request body accepted when
@@ -103,6 +107,7 @@ type Server struct {
 	feed      *feed.Feed
 	banner    string
 	maxBody   int64
+	oidc      *idp.Providers
 	// addrLimit and tokenLimit are nil when there is no limit.
 	addrLimit, tokenLimit *auth.Limiter
 }
@@ -112,7 +117,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		store: cfg.Store, bus: cfg.Bus, importFn: cfg.Import, log: cfg.Logger, now: cfg.Now,
 		registry: cfg.Registry, version: cfg.Version, maxUpload: cfg.MaxUpload, screening: cfg.Screening,
-		graph: cfg.Graph, feed: cfg.Transactions,
+		graph: cfg.Graph, feed: cfg.Transactions, oidc: cfg.OIDC,
 	}
 	if s.log == nil {
 		s.log = slog.Default()

@@ -22,10 +22,14 @@ type bannerBody struct {
 	Banner string `json:"banner"`
 	// Factors are what a logon needs besides the banner acknowledgement.
 	Factors []string `json:"factors"`
+	// OIDCProviders are the agency identity providers one may sign on
+	// through instead: GET /api/v1/oidc/{provider}/login.
+	OIDCProviders []string `json:"oidc_providers,omitempty"`
 }
 
 func (s *Server) loginBanner(w http.ResponseWriter, r *http.Request) {
-	s.writeJSON(w, r, http.StatusOK, bannerBody{Banner: s.banner, Factors: []string{"password", "totp"}})
+	s.writeJSON(w, r, http.StatusOK, bannerBody{Banner: s.banner, Factors: []string{"password", "totp"},
+		OIDCProviders: s.oidc.Names()})
 }
 
 // loginRequest is POST /api/v1/login's body.
