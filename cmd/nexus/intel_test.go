@@ -27,8 +27,11 @@ import (
 func seedIntel(t *testing.T, dir string) {
 	t.Helper()
 	ctx := context.Background()
-	then := time.Now().AddDate(-6, 0, 0)
-	st, err := store.Open(ctx, filepath.Join(dir, "nexus.db"), store.Options{Now: func() time.Time { return then }})
+	// Accounts are created now (an account unused for auth.InactiveAfter
+	// is disabled at its next use); the records six years ago, so they are
+	// past their review date.
+	now := time.Now()
+	st, err := store.Open(ctx, filepath.Join(dir, "nexus.db"), store.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +53,7 @@ func seedIntel(t *testing.T, dir string) {
 	} {
 		must(st.PutUser(ctx, u))
 	}
+	now = now.AddDate(-6, 0, 0)
 	must(st.PutDataset(ctx, store.Dataset{Name: "a_ci", Class: store.ClassCriminalIntel, Owner: "a",
 		DefaultMarking: access.Marking{Classification: access.CUI, Caveats: []string{"LES"}, Originator: "a"}}))
 	alice := access.Viewer{UserID: "alice", Name: "alice", Agency: "a", CUI: true, Caveats: []string{"LES"}}
