@@ -312,10 +312,11 @@ func partRequests(add func(string, ...gridReq), ids []string) {
 	// hidden edge or entity would change a node, a path, a score, a
 	// community or a removal order.
 	for _, id := range ids {
-		add("GET /api/v1/graph/neighbours/{id}",
-			gridReq{method: "GET", path: "/api/v1/graph/neighbours/" + id + "?hops=2", diff: true},
-			gridReq{method: "GET", path: "/api/v1/graph/neighbours/" + id + "?hops=1&types=edge", diff: true})
+		add("GET /api/v1/graph/neighbours/{id}", gridReq{method: "GET", path: "/api/v1/graph/neighbours/" + id + "?hops=2", diff: true})
 		add("GET /api/v1/graph/paths", gridReq{method: "GET", path: "/api/v1/graph/paths?source=" + id + "&target=" + gridOrg + "&mode=k-shortest&k=5", diff: true})
+	}
+	for _, id := range []string{sharedID, gridOrg, entityID(0), entityID(4), entityID(6)} {
+		add("GET /api/v1/graph/neighbours/{id}", gridReq{method: "GET", path: "/api/v1/graph/neighbours/" + id + "?hops=1&types=edge", diff: true})
 		add("GET /api/v1/graph/export", gridReq{method: "GET", path: "/api/v1/graph/export?format=gexf&seed=" + id, diff: true})
 	}
 	add("GET /api/v1/graph/paths", gridReq{method: "GET", path: "/api/v1/graph/paths?source=" + sharedID + "&target=" + entityID(0) + "&mode=simple", diff: true})
@@ -382,10 +383,12 @@ func partRequests(add func(string, ...gridReq), ids []string) {
 			fixed := map[string]any{"id": id, "schema": "Person", "properties": map[string]any{"name": []string{name}, "birthDate": []string{"1980-03-02"}}}
 			add("POST /api/v1/intel/records/{id}/correct", gridReq{method: "POST", path: "/api/v1/intel/records/" + id + "/correct",
 				body: map[string]any{"entity": fixed, "reason": "date of birth transposed"}, diff: true, canon: true})
-			add("POST /api/v1/redress",
-				gridReq{method: "POST", path: "/api/v1/redress", body: map[string]any{"requester": "grid requester", "request": "not me", "record_id": id}, diff: true, canon: true},
-				gridReq{method: "POST", path: "/api/v1/redress", body: map[string]any{"requester": "grid requester", "request": "not me", "record_id": id, "routed_to": "fbi"}, diff: true, canon: true})
 		}
+		// Filed about a record: routed to its originator when the viewer
+		// may see it, else refused unless routed_to is given.
+		add("POST /api/v1/redress",
+			gridReq{method: "POST", path: "/api/v1/redress", body: map[string]any{"requester": "grid requester", "request": "not me", "record_id": ciRecord(i)}, diff: true, canon: true},
+			gridReq{method: "POST", path: "/api/v1/redress", body: map[string]any{"requester": "grid requester", "request": "not me", "record_id": ciPending(i), "routed_to": "fbi"}, diff: true, canon: true})
 		sub := map[string]any{"id": fmt.Sprintf("grid-sub-%d", i), "schema": "Person", "properties": map[string]any{"name": []string{name + " Junior"}}}
 		add("POST /api/v1/intel/submissions", gridReq{method: "POST", path: "/api/v1/intel/submissions", body: map[string]any{"dataset": ciDataset(i), "subject": sub,
 			"predicate": map[string]any{"narrative": "launders", "offence_codes": []string{"26B"}}, "source_reliability": "B", "content_validity": "2"}, diff: true})
