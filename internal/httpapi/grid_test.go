@@ -18,7 +18,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nexus-intel/nexus/internal/access"
+	"github.com/nexus-intel/nexus/internal/finint/feed"
 	"github.com/nexus-intel/nexus/internal/ftm"
+	"github.com/nexus-intel/nexus/internal/network"
 	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
 )
@@ -51,10 +53,13 @@ var gridMarkings = []gridMarking{
 // gridViewers cover: own agency with and without the caveat, another
 // agency in the sharing group holding the caveat, a group member lacking
 // it, a compartment member, and an outsider who sees public values only.
+// The two holding the caveat are Part 23-trained supervisors, so they can
+// approve, revalidate and purge criminal intelligence; the cbp group
+// member may send transactions.
 var gridViewers = []store.User{
 	{Name: "fbi-plain", Agency: "fbi", Roles: []string{"analyst", "screening_officer"}},
-	{Name: "fbi-les", Agency: "fbi", Roles: []string{"analyst", "screening_officer"}, CUI: true, Caveats: []string{"LES"}},
-	{Name: "dea-group-les", Agency: "dea", Roles: []string{"analyst", "screening_officer"}, CUI: true, Caveats: []string{"LES"}, SharingGroups: []string{"hidta"}},
+	{Name: "fbi-les", Agency: "fbi", Roles: []string{"analyst", "screening_officer", "supervisor"}, CUI: true, Caveats: []string{"LES"}, Part23Trained: true},
+	{Name: "dea-group-les", Agency: "dea", Roles: []string{"analyst", "screening_officer", "supervisor"}, CUI: true, Caveats: []string{"LES"}, SharingGroups: []string{"hidta"}, Part23Trained: true},
 	{Name: "cbp-group-nocaveat", Agency: "cbp", Roles: []string{"analyst", "importer"}, SharingGroups: []string{"hidta"}},
 	{Name: "cbp-compartment", Agency: "cbp", Roles: []string{"screening_officer"}, Compartments: []string{"op-ember"}},
 	{Name: "outsider", Agency: "local", Roles: []string{"analyst"}},
@@ -128,12 +133,21 @@ type gridServer struct {
 	srv    *httptest.Server
 	st     *store.Store
 	svc    *screening.Service
+	net    *network.Service
+	feed   *feed.Feed
 	tokens map[string]string
 	late   []store.Statement
 	lateID []string
+	// full is the server holding everything (itself for the real one),
+	// which resolves alert placeholders; seen holds the random ids this
+	// server answered with, by prefix.
+	full *gridServer
+	seen map[string][]string
+	// purges are the bulk purge requests made at setup, by key.
+	purges map[string]string
 }
 
-func newGridServer(t *testing.T, keep func(access.Marking) bool) *gridServer {
+func newGridServer(t *testing.T, full *gridServer, keep func(access.Marking) bool) *gridServer {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: testLogger(), Now: func() time.Time { return gridNow }})
@@ -147,7 +161,10 @@ func newGridServer(t *testing.T, keep func(access.Marking) bool) *gridServer {
 			t.Fatal(err)
 		}
 	}
-	g := &gridServer{st: st, tokens: map[string]string{}}
+	g := &gridServer{st: st, tokens: map[string]string{}, full: full, seen: map[string][]string{}}
+	if full == nil {
+		g.full = g
+	}
 	for _, a := range []string{"fbi", "dea", "cbp", "local"} {
 		must(st.PutAgency(ctx, store.Agency{Code: a}))
 	}
@@ -169,10 +186,12 @@ func newGridServer(t *testing.T, keep func(access.Marking) bool) *gridServer {
 	early, late, lateIDs := gridStatements(keep)
 	must(st.PutStatements(ctx, early))
 	g.late, g.lateID = late, lateIDs
+	g.setupParts(t, keep)
 	g.svc = screening.New(st, screening.Options{Logger: testLogger(), Now: func() time.Time { return gridNow }})
 	must(g.svc.Build(ctx))
+	g.net = network.New(st, network.Options{Logger: testLogger()})
 	api := New(Config{Store: st, Logger: testLogger(), Now: func() time.Time { return gridNow }, Registry: prometheus.NewRegistry(),
-		Version: "grid", Screening: g.svc})
+		Version: "grid", Screening: g.svc, Graph: g.net, Transactions: g.feed})
 	g.srv = httptest.NewServer(api.Handler())
 	t.Cleanup(g.srv.Close)
 	return g
@@ -189,6 +208,7 @@ func (g *gridServer) addLate(t *testing.T) {
 	if err := g.st.PutStatements(ctx, g.late); err != nil {
 		t.Fatal(err)
 	}
+	g.net.Invalidate()
 	for _, m := range gridMarkings {
 		ds := m.dataset
 		if _, err := g.svc.Apply(ctx, screening.Update{Dataset: ds, Added: g.lateID}); err != nil {
@@ -214,6 +234,16 @@ type gridReq struct {
 	// (a monitor's query), so they are compared but not searched for
 	// hidden words.
 	echo bool
+	// canon compares answers with the store's random ids blanked and
+	// lists sorted (see canon).
+	canon bool
+	// pointer, for an intelligence search naming marking pointer-1,
+	// relaxes diff: a viewer who may not read that marking's record gets
+	// a pointer to its agency the reference cannot hold (see pointerAnswer).
+	pointer int
+	// noNeed sends the request without the need-to-know headers
+	// (purpose code and case number) that every other request carries.
+	noNeed bool
 }
 
 func (g *gridServer) do(t *testing.T, user string, r gridReq) (int, []byte) {
@@ -223,15 +253,29 @@ func (g *gridServer) do(t *testing.T, user string, r gridReq) (int, []byte) {
 		b, _ := json.Marshal(r.body)
 		rd = bytes.NewReader(b)
 	}
-	req, _ := http.NewRequest(r.method, g.srv.URL+r.path, rd)
+	req, _ := http.NewRequest(r.method, g.srv.URL+g.resolve(t, r.path), rd)
 	req.Header.Set("Authorization", "Bearer "+g.tokens[user])
 	req.Header.Set("Content-Type", "application/json")
+	if !r.noNeed {
+		req.Header.Set(HeaderPurpose, "grid")
+		req.Header.Set(HeaderCase, "grid-1")
+	}
 	resp, err := g.srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	if r.method != "GET" {
+		// What the server's bus subscription does on every change.
+		g.net.Invalidate()
+	}
+	if r.canon {
+		if r.method == "POST" {
+			g.remember(b)
+		}
+		b = canon(b)
+	}
 	return resp.StatusCode, b
 }
 
@@ -314,6 +358,7 @@ func gridRequests() map[string][]gridReq {
 		add("GET "+p, gridReq{method: "GET", path: p, diff: true})
 	}
 	add("GET /metrics", gridReq{method: "GET", path: "/metrics"})
+	partRequests(add, ids)
 	return out
 }
 
@@ -362,9 +407,9 @@ func TestRouteViewerMarkingGrid(t *testing.T) {
 	for _, u := range gridViewers {
 		v := u.Viewer()
 		t.Run(u.Name, func(t *testing.T) {
-			real := newGridServer(t, func(access.Marking) bool { return true })
-			ref := newGridServer(t, func(m access.Marking) bool { return access.CanSee(v, m) })
-			pub := newGridServer(t, func(m access.Marking) bool { return m.Public })
+			real := newGridServer(t, nil, func(access.Marking) bool { return true })
+			ref := newGridServer(t, real, func(m access.Marking) bool { return access.CanSee(v, m) })
+			pub := newGridServer(t, real, func(m access.Marking) bool { return m.Public })
 			hidden := hiddenWords(v)
 			run := func(phase string, keys []string) {
 				for _, key := range keys {
@@ -374,6 +419,10 @@ func TestRouteViewerMarkingGrid(t *testing.T) {
 						rs, rb := ref.do(t, u.Name, r)
 						label := fmt.Sprintf("%s %s %s (%s)", phase, r.method, r.path, key)
 						switch {
+						case r.pointer > 0:
+							if err := pointerAnswer(v, r.pointer-1, gs, gb, rs, rb); err != nil {
+								t.Errorf("%s: for %s, %v", label, u.Name, err)
+							}
 						case r.subset:
 							if err := subsetAnswer(gs, gb, rs, rb); err != nil {
 								t.Errorf("%s: for %s, %v", label, u.Name, err)

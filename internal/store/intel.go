@@ -985,12 +985,8 @@ func (s *Store) ApprovePurge(ctx context.Context, v access.Viewer, requestID str
 		if err != nil {
 			return dbError(err, "purge request "+requestID)
 		}
-		if req.State != "pending" {
-			return nexus.Errorf(nexus.ECONFLICT, "purge request %s is %s", requestID, req.State)
-		}
-		if err := intel.CheckPurgeApprover(req.RequestedBy, v); err != nil {
-			return err
-		}
+		// A request naming a record v may not see is, to v, one that does
+		// not exist: checked before anything else about it is said.
 		var ids []string
 		for _, id := range req.RecordIDs {
 			if _, err := s.loadIntel(ctx, t, v, id, false); err != nil {
@@ -1002,10 +998,17 @@ func (s *Store) ApprovePurge(ctx context.Context, v access.Viewer, requestID str
 					if n > 0 {
 						continue // purged since the request
 					}
+					return nexus.Errorf(nexus.ENOTFOUND, "purge request %s not found", requestID)
 				}
 				return err
 			}
 			ids = append(ids, id)
+		}
+		if req.State != "pending" {
+			return nexus.Errorf(nexus.ECONFLICT, "purge request %s is %s", requestID, req.State)
+		}
+		if err := intel.CheckPurgeApprover(req.RequestedBy, v); err != nil {
+			return err
 		}
 		res, err = s.purgeTx(ctx, t, ids, req.Reason, req.RequestedBy, v.UserID, now)
 		if err != nil {

@@ -428,6 +428,13 @@ func TestIntelBulkPurgeNeedsTwoPeople(t *testing.T) {
 		if _, err := s.Entity(ctx, analystA, "bk-1"); err != nil {
 			t.Errorf("record purged before approval: %v", err)
 		}
+		// Another agency's supervisor, who may not see the records, learns
+		// nothing of the request: the answer for an id that does not exist.
+		superB := access.Viewer{UserID: "ben", Agency: "b", CUI: true, Caveats: []string{"LES"}, Roles: []string{access.RoleSupervisor}, Part23Trained: true}
+		_, err = s.ApprovePurge(ctx, superB, res.Request.ID)
+		wantCode(t, "approval by a supervisor who may not see the records", err, nexus.ENOTFOUND, "purge request "+res.Request.ID+" not found")
+		_, err = s.ApprovePurge(ctx, superB, "prg-0000000000000000")
+		wantCode(t, "approval of an unknown request", err, nexus.ENOTFOUND, "purge request prg-0000000000000000 not found")
 		_, err = s.ApprovePurge(ctx, superA, res.Request.ID)
 		wantCode(t, "approval by the requester", err, nexus.EFORBIDDEN, "two people")
 		_, err = s.ApprovePurge(ctx, analystA, res.Request.ID)
