@@ -12,11 +12,12 @@ import (
 // Search (FAQ 249: Jaro-Winkler over the whole name and over its parts, the
 // higher one reported) with the details that reproduce the scores the site
 // shows: the whole-name comparison applies only when both names start with
-// the same letter and uses Winkler's prefix bonus without the usual 0.7
-// gate; a listed name is scored at all only when the site's
-// pre-selection (same first letter, 50% edit-distance similarity for
-// some pair of terms) picks it; the per-part comparison averages, over the query's parts longer
-// than two letters, the best Jaro-Winkler against any listed part, counting
+// the same letter or their first terms are at least half similar by edit
+// distance, and uses Winkler's prefix bonus without the usual 0.7 gate; a
+// listed name is scored at all only when the site's pre-selection (same
+// first letter, 50% edit-distance similarity for some pair of terms) picks
+// it; the per-part comparison averages, over the query's parts longer than
+// two letters, the best Jaro-Winkler against any listed part, counting
 // pairs below 0.5 as zero. Names are not transliterated, as on the site.
 
 // ofacTokens splits a name as the site does: case folded, apostrophes,
@@ -42,7 +43,7 @@ func ofacPair(qt, ct []string) (whole, perPart float64) {
 		return 0, 0
 	}
 	qs, cs := strings.Join(qt, " "), strings.Join(ct, " ")
-	if qs[0] == cs[0] {
+	if ofacWholeGate(qt, ct) {
 		whole = jaroWinkler(qs, cs, 0)
 	}
 	kept := qt[:0:0]
@@ -65,6 +66,16 @@ func ofacPair(qt, ct []string) (whole, perPart float64) {
 		}
 	}
 	return whole, sum / float64(len(kept))
+}
+
+// ofacWholeGate tells whether the whole-name comparison applies: both names
+// start with the same letter, or their first terms are at least 50% similar
+// by edit distance, the site's pre-selection test applied to the leading
+// terms. So "PUTIN VLADIMIR" is compared as a whole with "TURIN, Vladimir"
+// (putin/turin differ in two letters of five), while "BUSH GEORGE" is not
+// compared as a whole with "HASWANI, George".
+func ofacWholeGate(qt, ct []string) bool {
+	return qt[0][0] == ct[0][0] || levenshteinSimilarity(qt[0], ct[0]) >= 0.5
 }
 
 // ofacPreselected applies the site's candidate pre-selection (FAQ 249):

@@ -233,6 +233,11 @@ func TestOFACScore(t *testing.T) {
 		{"GEORGE BUSH", "HASWANI, George", 50},
 		{"AL QAEDA", "AL QAEDA", 100},
 		{"ALQAEDA", "AL QAEDA", 0}, // not pre-selected: no term shares a first letter and half its letters
+		// The whole-name comparison also applies when the first terms differ
+		// in their first letter but are half similar by edit distance ...
+		{"PUTIN VLADIMIR", "TURIN, Vladimir", 92},
+		// ... and not when they are not: by parts only, george 100 and bush 0.
+		{"BUSH GEORGE", "HASWANI, George", 50},
 	}
 	for _, tt := range tests {
 		if got := OFACScore(tt.q, tt.listed) * 100; math.Abs(got-tt.want) > 5 {
