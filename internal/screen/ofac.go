@@ -13,12 +13,15 @@ import (
 // higher one reported) with the details that reproduce the scores the site
 // shows: the whole-name comparison applies only when both names start with
 // the same letter or their first terms are at least half similar by edit
-// distance, and uses Winkler's prefix bonus without the usual 0.7 gate; a
-// listed name is scored at all only when the site's pre-selection (same
-// first letter, 50% edit-distance similarity for some pair of terms) picks
-// it; the per-part comparison averages, over the query's parts longer than
-// two letters, the best Jaro-Winkler against any listed part, counting
-// pairs below 0.5 as zero. Names are not transliterated, as on the site.
+// distance; it compares the names as written, hyphens included
+// ("al-qaeda" against "al qaida"), and uses the Jaro-Winkler of the
+// SimMetrics library: the prefix bonus counts up to six common leading
+// characters and is given without the usual 0.7 gate. A listed name is
+// scored at all only when the site's pre-selection (same first letter, 50%
+// edit-distance similarity for some pair of terms) picks it; the per-part
+// comparison averages, over the query's parts longer than two letters, the
+// best Jaro-Winkler against any listed part, counting pairs below 0.5 as
+// zero. Names are not transliterated, as on the site.
 
 // ofacTokens splits a name as the site does: case folded, apostrophes,
 // periods and commas removed inside words, other punctuation separating.
@@ -37,14 +40,55 @@ func ofacTokens(s string) []string {
 	return strings.Fields(b.String())
 }
 
+// ofacName is one name prepared the OFAC way: its parts, and the whole
+// name as the site compares it, parts joined by spaces but hyphenated
+// words kept whole ("bashir-ud-din").
+type ofacName struct {
+	parts []string
+	whole string
+}
+
+func newOFACName(s string) ofacName {
+	n := ofacName{parts: ofacTokens(s)}
+	var words []string
+	for _, f := range strings.Fields(s) {
+		var pieces []string
+		for _, h := range strings.Split(f, "-") {
+			if t := ofacTokens(h); len(t) > 0 {
+				pieces = append(pieces, strings.Join(t, " "))
+			}
+		}
+		if len(pieces) > 0 {
+			words = append(words, strings.Join(pieces, "-"))
+		}
+	}
+	n.whole = strings.Join(words, " ")
+	return n
+}
+
+// ofacJaroWinkler is Jaro-Winkler as the SimMetrics library computes it:
+// the prefix bonus counts up to six common leading characters and applies
+// whatever the Jaro similarity.
+func ofacJaroWinkler(a, b string) float64 {
+	j := jaro(a, b)
+	if j == 0 {
+		return 0
+	}
+	p := 0
+	for p < 6 && p < len(a) && p < len(b) && a[p] == b[p] {
+		p++
+	}
+	return j + float64(p)*0.1*(1-j)
+}
+
 // ofacPair scores one query name against one listed name in [0,1].
-func ofacPair(qt, ct []string) (whole, perPart float64) {
+func ofacPair(q, c ofacName) (whole, perPart float64) {
+	qt, ct := q.parts, c.parts
 	if len(qt) == 0 || len(ct) == 0 || !ofacPreselected(qt, ct) {
 		return 0, 0
 	}
-	qs, cs := strings.Join(qt, " "), strings.Join(ct, " ")
 	if ofacWholeGate(qt, ct) {
-		whole = jaroWinkler(qs, cs, 0)
+		whole = ofacJaroWinkler(q.whole, c.whole)
 	}
 	kept := qt[:0:0]
 	for _, t := range qt {
@@ -117,21 +161,10 @@ func levenshteinSimilarity(a, b string) float64 {
 	return 1 - float64(prev[len(b)])/float64(max(len(a), len(b)))
 }
 
-// ofacNames holds a record's names tokenised the OFAC way.
-func ofacNames(raws []string) [][]string {
-	out := make([][]string, 0, len(raws))
-	for _, r := range raws {
-		if t := ofacTokens(r); len(t) > 0 {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // OFACScore returns the score OFAC's Sanctions List Search would give the
 // listed name for the query name, in [0,1] (the site shows it × 100).
 func OFACScore(query, listed string) float64 {
-	w, p := ofacPair(ofacTokens(query), ofacTokens(listed))
+	w, p := ofacPair(newOFACName(query), newOFACName(listed))
 	return max(w, p)
 }
 
@@ -140,9 +173,9 @@ func ofacMatch(q, c *record) Match {
 	m := Match{EntityID: c.id, Caption: c.caption, Schema: c.schema, Datasets: c.datasets}
 	var bestW, bestP float64
 	for _, qn := range q.names {
-		qt := ofacTokens(qn.raw)
+		qt := newOFACName(qn.raw)
 		for _, cn := range c.names {
-			w, p := ofacPair(qt, ofacTokens(cn.raw))
+			w, p := ofacPair(qt, newOFACName(cn.raw))
 			if s := max(w, p); s > m.Score || m.MatchedName == "" {
 				m.Score, bestW, bestP = s, w, p
 				m.QueryName, m.MatchedName = qn.raw, cn.raw

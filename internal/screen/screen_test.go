@@ -238,10 +238,47 @@ func TestOFACScore(t *testing.T) {
 		{"PUTIN VLADIMIR", "TURIN, Vladimir", 92},
 		// ... and not when they are not: by parts only, george 100 and bush 0.
 		{"BUSH GEORGE", "HASWANI, George", 50},
+		// The whole-name comparison keeps hyphens: "al-qaeda" and "al qaida"
+		// share two leading characters, not five; by parts "qaeda" ≈ "qaida".
+		{"AL-QAEDA", "AL QAIDA", 90},
+		// SimMetrics' prefix bonus counts six characters ("pablo ").
+		{"PABLO ESCOBAR", "PABLO LANUSSE GERMAN GUSTAVO MARIANO", 90},
 	}
 	for _, tt := range tests {
 		if got := OFACScore(tt.q, tt.listed) * 100; math.Abs(got-tt.want) > 5 {
 			t.Errorf("OFACScore(%q, %q) = %.1f, want %.0f ± 5", tt.q, tt.listed, got, tt.want)
+		}
+	}
+}
+
+func TestOFACJaroWinklerPrefix(t *testing.T) {
+	// Six common leading characters earn the bonus, with no 0.7 gate:
+	// Jaro("vladimir putin", "vladimir biliy") = 0.810 → 0.810 + 0.6·0.190.
+	a, b := "vladimir putin", "vladimir biliy"
+	j := jaro(a, b)
+	if got, want := ofacJaroWinkler(a, b), j+0.6*(1-j); math.Abs(got-want) > 1e-12 {
+		t.Errorf("ofacJaroWinkler(%q, %q) = %.4f, want %.4f", a, b, got, want)
+	}
+	// A low Jaro still gets the bonus (standard Jaro-Winkler would not).
+	a, b = "george bush", "gorge limited"
+	if j := jaro(a, b); j >= 0.7 || ofacJaroWinkler(a, b) <= j {
+		t.Errorf("jaro %.3f, ofacJaroWinkler %.3f: want the bonus below 0.7", j, ofacJaroWinkler(a, b))
+	}
+	if ofacJaroWinkler("", "x") != 0 || ofacJaroWinkler("abc", "xyz") != 0 {
+		t.Error("no common characters must score 0")
+	}
+}
+
+func TestOFACNameWhole(t *testing.T) {
+	for _, tt := range []struct{ in, whole, parts string }{
+		{"AL-QAEDA", "al-qaeda", "al qaeda"},
+		{"MAHMOOD, Sultan Bashir-Ud-Din", "mahmood sultan bashir-ud-din", "mahmood sultan bashir ud din"},
+		{"O'BRIEN - J.P.", "obrien jp", "obrien jp"},
+		{"--", "", ""},
+	} {
+		n := newOFACName(tt.in)
+		if n.whole != tt.whole || strings.Join(n.parts, " ") != tt.parts {
+			t.Errorf("newOFACName(%q) = %q / %q, want %q / %q", tt.in, n.whole, n.parts, tt.whole, tt.parts)
 		}
 	}
 }
