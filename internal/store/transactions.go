@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nexus-intel/nexus"
@@ -15,12 +17,19 @@ import (
 )
 
 // txBatch is how many transactions go into one INSERT of rows of
-// parameters (SQLite): 11 columns times 500 rows stays under the limit.
-const txBatch = 500
+// parameters (SQLite): 11 × 2,000 stays under SQLite's limit of 32,766
+// host parameters. The parameters are anonymous: SQLite looks a numbered
+// one (?NNN) up in a list, which made binding a large statement quadratic.
+const txBatch = 2000
 
 // txArrayBatch is how many transactions go into one INSERT of arrays
 // (PostgreSQL).
 const txArrayBatch = 5000
+
+// txQueued is how many full batches may wait for the writer goroutine
+// while the next one fills: the bound on the memory an import holds
+// beyond the batch being written.
+const txQueued = 2
 
 const txColumns = "dataset, id, ts, from_account, to_account, amount, currency, type, location, conductor, marking_id"
 
@@ -31,6 +40,7 @@ const insertTxArrays = "INSERT INTO transactions (" + txColumns + `)
 
 func insertTxRows(n int) string {
 	var b strings.Builder
+	b.Grow(64 + n*24)
 	b.WriteString("INSERT INTO transactions (" + txColumns + ") VALUES ")
 	for i := range n {
 		if i > 0 {
@@ -51,57 +61,139 @@ type TxImport struct {
 }
 
 // TxWriter stores one import's transactions and the alerts they raised. It
-// lives inside the write transaction of ImportTransactions.
+// lives inside the write transaction of ImportTransactions. Full batches
+// are written by a goroutine of their own while the caller goes on
+// evaluating and adding the next ones; that goroutine is the only user of
+// the database transaction until the import finishes, and it has stopped
+// before the transaction commits or rolls back.
 type TxWriter struct {
 	s       *Store
 	ctx     context.Context
 	t       txn
 	dataset string
 	marking int64
-	batch   []finint.Transaction
-	lines   []string // where each batched transaction came from, for errors
-	months  map[string]bool
-	full    *sql.Stmt
-	acc     map[string]*accountSeen
+	batch   *txBatchRows // being filled by Add
 	alerts  map[string]finint.Alert
-	args    []any // reused between batches
 	n       int
+
+	queue  chan *txBatchRows // full batches for the writer goroutine
+	free   chan *txBatchRows // written batches, for reuse
+	failed chan struct{}     // closed when the writer goroutine fails
+	done   chan struct{}     // closed when the writer goroutine returns
+	closed bool              // queue is closed
+	abort  atomic.Bool       // the import failed: store nothing more
+	err    error             // the writer goroutine's first error; read after failed or done
+
+	// Owned by the writer goroutine until done.
+	months map[string]bool
+	full   *sql.Stmt
+	acc    map[string]*accountSeen
+	args   []any // reused between batches
+}
+
+// txBatchRows is a batch of transactions and where each came from.
+type txBatchRows struct {
+	txs   []finint.Transaction
+	lines []string
 }
 
 type accountSeen struct{ first, last time.Time }
 
+func newTxWriter(s *Store, ctx context.Context, t txn, dataset string, marking int64) *TxWriter {
+	w := &TxWriter{s: s, ctx: ctx, t: t, dataset: dataset, marking: marking, months: map[string]bool{},
+		acc: map[string]*accountSeen{}, alerts: map[string]finint.Alert{},
+		queue: make(chan *txBatchRows, txQueued), free: make(chan *txBatchRows, txQueued+2),
+		failed: make(chan struct{}), done: make(chan struct{})}
+	w.batch = w.newBatch()
+	go w.write()
+	return w
+}
+
+func (w *TxWriter) size() int {
+	if w.s.d.arrays {
+		return txArrayBatch
+	}
+	return txBatch
+}
+
+func (w *TxWriter) newBatch() *txBatchRows {
+	select {
+	case b := <-w.free:
+		return b
+	default:
+		n := w.size()
+		return &txBatchRows{txs: make([]finint.Transaction, 0, n), lines: make([]string, 0, n)}
+	}
+}
+
+// write is the writer goroutine: it stores each queued batch, and after a
+// failure drains the queue without storing anything more.
+func (w *TxWriter) write() {
+	defer close(w.done)
+	for b := range w.queue {
+		if w.err == nil && !w.abort.Load() {
+			if err := w.flush(b); err != nil {
+				w.err = err
+				close(w.failed)
+			}
+		}
+		b.txs, b.lines = b.txs[:0], b.lines[:0]
+		select {
+		case w.free <- b:
+		default:
+		}
+	}
+}
+
+// stop closes the queue and waits for the writer goroutine; it returns the
+// goroutine's error.
+func (w *TxWriter) stop() error {
+	if !w.closed {
+		w.closed = true
+		close(w.queue)
+	}
+	<-w.done
+	if w.full != nil {
+		w.full.Close()
+		w.full = nil
+	}
+	return w.err
+}
+
 // Add stores tx; origin ("file.csv:12") names it in an error. Rows are
-// written in batches, so a duplicate id may be reported at the batch's
-// flush, naming the batch's span of origins.
+// written in batches, in the background, so a duplicate id may be
+// reported by a later Add or when the import finishes, naming the span
+// of origins of the batch that held it.
 func (w *TxWriter) Add(tx finint.Transaction, origin string) error {
 	if tx.ID == "" {
 		return nexus.Errorf(nexus.EINVALID, "%s: transaction without an id", origin)
 	}
-	w.batch = append(w.batch, tx)
-	w.lines = append(w.lines, origin)
-	for _, a := range [2]string{tx.From, tx.To} {
-		if a == "" {
-			continue
-		}
-		if s := w.acc[a]; s == nil {
-			w.acc[a] = &accountSeen{tx.Time, tx.Time}
-		} else {
-			if tx.Time.Before(s.first) {
-				s.first = tx.Time
-			}
-			if tx.Time.After(s.last) {
-				s.last = tx.Time
-			}
-		}
+	if w.closed {
+		return errors.New("transaction writer: add after the import finished")
 	}
+	w.batch.txs = append(w.batch.txs, tx)
+	w.batch.lines = append(w.batch.lines, origin)
 	w.n++
-	size := txBatch
-	if w.s.d.arrays {
-		size = txArrayBatch
+	if len(w.batch.txs) >= w.size() {
+		return w.send()
 	}
-	if len(w.batch) >= size {
-		return w.flush()
+	return nil
+}
+
+// send hands the batch being filled to the writer goroutine, waiting while
+// the queue is full, and reports the goroutine's failure.
+func (w *TxWriter) send() error {
+	select {
+	case <-w.failed:
+		return w.err
+	default:
 	}
+	select {
+	case w.queue <- w.batch:
+	case <-w.failed:
+		return w.err
+	}
+	w.batch = w.newBatch()
 	return nil
 }
 
@@ -113,33 +205,55 @@ func (w *TxWriter) Alerts(as []finint.Alert) {
 	}
 }
 
-func (w *TxWriter) flush() error {
-	if len(w.batch) == 0 {
+// flush stores one batch and notes the accounts it touched (writer
+// goroutine).
+func (w *TxWriter) flush(b *txBatchRows) error {
+	if len(b.txs) == 0 {
 		return nil
 	}
-	if err := w.partitions(); err != nil {
+	for _, tx := range b.txs {
+		w.seen(tx.From, tx.Time)
+		w.seen(tx.To, tx.Time)
+	}
+	if err := w.partitions(b.txs); err != nil {
 		return err
 	}
 	var err error
 	if w.s.d.arrays {
-		err = w.flushArrays()
+		err = w.flushArrays(b.txs)
 	} else {
-		err = w.flushRows()
+		err = w.flushRows(b.txs)
 	}
 	if err != nil {
-		return fmt.Errorf("transactions %s to %s: %w", w.lines[0], w.lines[len(w.lines)-1], dbError(err, "transaction id"))
+		return fmt.Errorf("transactions %s to %s: %w", b.lines[0], b.lines[len(b.lines)-1], dbError(err, "transaction id"))
 	}
-	w.batch, w.lines = w.batch[:0], w.lines[:0]
 	return nil
 }
 
-func (w *TxWriter) flushRows() error {
+func (w *TxWriter) seen(a string, at time.Time) {
+	if a == "" {
+		return
+	}
+	if s := w.acc[a]; s == nil {
+		w.acc[a] = &accountSeen{at, at}
+	} else {
+		if at.Before(s.first) {
+			s.first = at
+		}
+		if at.After(s.last) {
+			s.last = at
+		}
+	}
+}
+
+func (w *TxWriter) flushRows(txs []finint.Transaction) error {
 	args := w.args[:0]
-	for _, tx := range w.batch {
+	for _, tx := range txs {
 		args = append(args, w.dataset, tx.ID, tx.Time.UnixMicro(), tx.From, tx.To, int64(tx.Amount), tx.Currency,
 			string(tx.Type), tx.Location, tx.Conductor, w.marking)
 	}
-	if len(w.batch) == txBatch {
+	w.args = args
+	if len(txs) == txBatch {
 		if w.full == nil {
 			st, err := w.t.prepare(w.ctx, insertTxRows(txBatch))
 			if err != nil {
@@ -148,19 +262,18 @@ func (w *TxWriter) flushRows() error {
 			w.full = st
 		}
 		_, err := w.full.ExecContext(w.ctx, args...)
-		w.args = args
 		return err
 	}
-	_, err := w.t.exec(w.ctx, insertTxRows(len(w.batch)), args...)
+	_, err := w.t.exec(w.ctx, insertTxRows(len(txs)), args...)
 	return err
 }
 
-func (w *TxWriter) flushArrays() error {
-	n := len(w.batch)
+func (w *TxWriter) flushArrays(txs []finint.Transaction) error {
+	n := len(txs)
 	id, from, to, cur, typ, loc, cond := make([]string, n), make([]string, n), make([]string, n),
 		make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	ts, amt := make([]int64, n), make([]int64, n)
-	for i, tx := range w.batch {
+	for i, tx := range txs {
 		id[i], ts[i], from[i], to[i], amt[i] = tx.ID, tx.Time.UnixMicro(), tx.From, tx.To, int64(tx.Amount)
 		cur[i], typ[i], loc[i], cond[i] = tx.Currency, string(tx.Type), tx.Location, tx.Conductor
 	}
@@ -169,11 +282,11 @@ func (w *TxWriter) flushArrays() error {
 }
 
 // partitions creates the PostgreSQL month partitions the batch needs.
-func (w *TxWriter) partitions() error {
+func (w *TxWriter) partitions(txs []finint.Transaction) error {
 	if w.s.d.name != postgresDialect.name {
 		return nil
 	}
-	for _, tx := range w.batch {
+	for _, tx := range txs {
 		m := tx.Time.UTC().Format("2006-01")
 		if w.months[m] {
 			continue
@@ -191,13 +304,17 @@ func (w *TxWriter) partitions() error {
 }
 
 func (w *TxWriter) finish() (TxImport, error) {
-	res := TxImport{Dataset: w.dataset, Transactions: w.n, Accounts: len(w.acc)}
-	if err := w.flush(); err != nil {
+	res := TxImport{Dataset: w.dataset, Transactions: w.n}
+	if len(w.batch.txs) > 0 {
+		if err := w.send(); err != nil {
+			w.stop()
+			return res, err
+		}
+	}
+	if err := w.stop(); err != nil {
 		return res, err
 	}
-	if w.full != nil {
-		w.full.Close()
-	}
+	res.Accounts = len(w.acc)
 	ids := make([]string, 0, len(w.acc))
 	for id := range w.acc {
 		ids = append(ids, id)
@@ -280,14 +397,11 @@ func (s *Store) ImportTransactions(ctx context.Context, dataset string, fn func(
 		if err != nil {
 			return err
 		}
-		w := &TxWriter{s: s, ctx: ctx, t: t, dataset: dataset, marking: mid, months: map[string]bool{},
-			acc: map[string]*accountSeen{}, alerts: map[string]finint.Alert{}}
-		defer func() {
-			if w.full != nil {
-				w.full.Close()
-			}
-		}()
+		w := newTxWriter(s, ctx, t, dataset, mid)
+		// The writer goroutine stops before the transaction ends, whatever fn does.
+		defer w.stop()
 		if err := fn(w); err != nil {
+			w.abort.Store(true)
 			return err
 		}
 		res, err = w.finish()

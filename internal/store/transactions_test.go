@@ -191,3 +191,91 @@ func rawCount(t *testing.T, b backend, query string, n *int) {
 		t.Fatalf("%s: %v", query, err)
 	}
 }
+
+// TestImportTransactionsManyBatches crosses several insert batches, which
+// are written in the background while the caller adds more: a large import
+// is stored whole, and one that fails late (a duplicate id in a later
+// batch, or a failing source after batches were written) stores nothing.
+func TestImportTransactionsManyBatches(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	at := func(i int) time.Time { return t0.Add(time.Duration(i) * time.Minute) }
+	forEachBackend(t, func(t *testing.T, b backend) {
+		n := 4_100 // more than two batches of 2,000 rows on SQLite
+		if b.name == "postgres" {
+			n = 11_000 // more than two batches of 5,000 arrays
+		}
+		late := n * 3 / 5 // in the second batch, written in the background
+		s := b.open(t, store.Options{})
+		if err := s.PutDataset(ctx, store.Dataset{Name: "big", Class: store.ClassCase, Owner: "BANK"}); err != nil {
+			t.Fatal(err)
+		}
+		count := func() int {
+			k := 0
+			if err := s.EachTransaction(ctx, sys, store.TxQuery{Dataset: "big"}, func(finint.Transaction) error { k++; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			return k
+		}
+		res, err := s.ImportTransactions(ctx, "big", func(w *store.TxWriter) error {
+			for i := range n {
+				if err := w.Add(txn(fmt.Sprintf("b%d", i), at(i), fmt.Sprintf("a%d", i%700), fmt.Sprintf("a%d", (i+1)%700), int64(i+1)), fmt.Sprintf("big.csv:%d", i+2)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Transactions != n || res.Accounts != 700 {
+			t.Errorf("import: got %+v, want %d transactions over 700 accounts", res, n)
+		}
+		if got := count(); got != n {
+			t.Fatalf("stored %d transactions, want %d", got, n)
+		}
+
+		// A duplicate of b3 (same id and time) far into the import: a conflict naming its batch, and nothing of the import kept.
+		_, err = s.ImportTransactions(ctx, "big", func(w *store.TxWriter) error {
+			for i := range n {
+				tx := txn(fmt.Sprintf("c%d", i), at(n+i), "x", "y", 1)
+				if i == late {
+					tx = txn("b3", at(3), "x", "y", 1)
+				}
+				if err := w.Add(tx, fmt.Sprintf("more.csv:%d", i+2)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if nexus.ErrorCode(err) != nexus.ECONFLICT || !strings.Contains(err.Error(), "more.csv:") {
+			t.Fatalf("late duplicate: got %v, want a conflict naming more.csv rows", err)
+		}
+		if got := count(); got != n {
+			t.Errorf("after a failed import: %d transactions stored, want %d", got, n)
+		}
+
+		// A source failing after whole batches went to the writer keeps nothing either.
+		boom := errors.New("boom near the end")
+		_, err = s.ImportTransactions(ctx, "big", func(w *store.TxWriter) error {
+			for i := range n - 100 {
+				if err := w.Add(txn(fmt.Sprintf("d%d", i), at(n+i), "x", "y", 1), "late.csv"); err != nil {
+					return err
+				}
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("failing source: got %v, want boom", err)
+		}
+		if got := count(); got != n {
+			t.Errorf("after a failing source: %d transactions stored, want %d", got, n)
+		}
+		accs, err := s.TxAccounts(ctx, "big", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(accs) != 700 {
+			t.Errorf("accounts after failed imports: got %d, want 700", len(accs))
+		}
+	})
+}
