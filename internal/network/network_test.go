@@ -3,12 +3,8 @@ package network_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +16,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/graph"
 	"github.com/nexus-intel/nexus/internal/network"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 var ctx = context.Background()
@@ -37,32 +34,9 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // set, a fresh PostgreSQL schema dropped when the test ends.
 func urls(t *testing.T) map[string]string {
 	out := map[string]string{"sqlite": filepath.Join(t.TempDir(), "nexus.db")}
-	pg := os.Getenv("NEXUS_TEST_POSTGRES_URL")
-	if pg == "" {
-		return out
+	if url := storetest.PostgresURL(t); url != "" {
+		out["postgres"] = url
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "nexus_t_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", pg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		db.Close()
-		t.Fatalf("postgres: %v", err)
-	}
-	t.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(pg, "?") {
-		sep = "&"
-	}
-	out["postgres"] = pg + sep + "search_path=" + schema
 	return out
 }
 

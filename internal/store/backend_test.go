@@ -2,17 +2,14 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 // backend is one database the conformance suite runs on.
@@ -53,32 +50,10 @@ func backends(tb testing.TB) []backend {
 	tb.Helper()
 	file := filepath.Join(tb.TempDir(), "data", "nexus.db")
 	out := []backend{{name: "sqlite", url: file, raw: "sqlite", dsn: file + "?_pragma=busy_timeout(10000)"}}
-	pg := os.Getenv("NEXUS_TEST_POSTGRES_URL")
-	if pg == "" {
+	url := storetest.PostgresURL(tb)
+	if url == "" {
 		return out
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "nexus_t_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", pg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		db.Close()
-		tb.Fatalf("postgres: %v", err)
-	}
-	tb.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(pg, "?") {
-		sep = "&"
-	}
-	url := pg + sep + "search_path=" + schema
 	return append(out, backend{name: "postgres", url: url, raw: "pgx", dsn: url})
 }
 
