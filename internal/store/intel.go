@@ -370,20 +370,7 @@ func (s *Store) activateIntel(ctx context.Context, t txn, r IntelRecord, now tim
 }
 
 func (s *Store) intelChildren(ctx context.Context, t txn, parent string) ([]IntelRecord, error) {
-	rows, err := t.query(ctx, "SELECT "+intelColumns+" FROM intel_records WHERE parent_id = ? ORDER BY id", parent)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []IntelRecord
-	for rows.Next() {
-		r, err := scanIntel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, t, scanIntel, "SELECT "+intelColumns+" FROM intel_records WHERE parent_id = ? ORDER BY id", parent)
 }
 
 // writeEntity stores e's statements in dataset under marking m, replacing
@@ -807,22 +794,9 @@ func (s *Store) DueIntel(ctx context.Context, within time.Duration) ([]IntelReco
 }
 
 func (s *Store) dueIntel(ctx context.Context, t txn, now time.Time) ([]IntelRecord, error) {
-	rows, err := t.query(ctx, "SELECT "+intelColumns+` FROM intel_records
+	return queryAll(ctx, t, scanIntel, "SELECT "+intelColumns+` FROM intel_records
 		WHERE state = ? AND parent_id = '' AND review_due <> '' AND review_due <= ? ORDER BY review_due, id`,
 		intel.StateActive, formatTime(now))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []IntelRecord
-	for rows.Next() {
-		r, err := scanIntel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // PurgeDue is the scheduled purge: every active record whose review date has
@@ -953,19 +927,9 @@ func (s *Store) PurgeRequests(ctx context.Context, pendingOnly bool) ([]PurgeReq
 		if pendingOnly {
 			q += " WHERE state = 'pending'"
 		}
-		rows, err := t.query(ctx, q+" ORDER BY requested_at, id")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPurgeRequest(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, scanPurgeRequest, q+" ORDER BY requested_at, id")
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("purge requests: %w", err)

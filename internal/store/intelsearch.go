@@ -459,20 +459,7 @@ func scanMerges(rows interface {
 }
 
 func (s *Store) allIntel(ctx context.Context, t txn) ([]IntelRecord, error) {
-	rows, err := t.query(ctx, "SELECT "+intelColumns+" FROM intel_records ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []IntelRecord
-	for rows.Next() {
-		r, err := scanIntel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, t, scanIntel, "SELECT "+intelColumns+" FROM intel_records ORDER BY id")
 }
 
 // Redress is a person's request to correct what Nexus holds about them,

@@ -419,20 +419,9 @@ func (s *Store) Alerts(ctx context.Context, v access.Viewer, q AlertQuery) ([]Al
 		if limit <= 0 {
 			limit = 1 << 30
 		}
-		rows, err := t.query(ctx, "SELECT "+alertColumns+" FROM alerts WHERE "+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
+		out, err = queryAll(ctx, t, scanAlert, "SELECT "+alertColumns+" FROM alerts WHERE "+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
 			append(args, limit, q.Offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanAlert(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("alerts: %w", err)

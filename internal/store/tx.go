@@ -58,3 +58,21 @@ func (s *Store) read(ctx context.Context, fn func(t txn) error) error {
 	}
 	return tx.Commit()
 }
+
+// queryAll runs query in t and returns every row as scanned by scan.
+func queryAll[T any](ctx context.Context, t txn, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

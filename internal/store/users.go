@@ -158,19 +158,9 @@ func (s *Store) GetUser(ctx context.Context, name string) (User, error) {
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	var out []User
 	err := s.read(ctx, func(t txn) error {
-		rows, err := t.query(ctx, "SELECT "+userColumns+" FROM users ORDER BY name")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, u)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, scanUser, "SELECT "+userColumns+" FROM users ORDER BY name")
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
@@ -250,19 +240,9 @@ func (s *Store) Tokens(ctx context.Context, user string) ([]Token, error) {
 			q += " WHERE user_name = ?"
 			args = append(args, user)
 		}
-		rows, err := t.query(ctx, q+" ORDER BY created_at, id", args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			tk, err := scanToken(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, tk)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, scanToken, q+" ORDER BY created_at, id", args...)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tokens: %w", err)
