@@ -466,6 +466,17 @@ func addReview(ctx context.Context, t txn, id, reviewer, decision, explanation s
 	return err
 }
 
+func scanIntelReview(sc interface{ Scan(...any) error }) (IntelReview, error) {
+	var r IntelReview
+	var tm string
+	if err := sc.Scan(&r.RecordID, &tm, &r.Reviewer, &r.Decision, &r.Explanation); err != nil {
+		return r, err
+	}
+	var err error
+	r.Time, err = parseTime(tm)
+	return r, err
+}
+
 // IntelReviews lists the review decisions on a record v may see, oldest
 // first.
 func (s *Store) IntelReviews(ctx context.Context, v access.Viewer, id string) ([]IntelReview, error) {
@@ -474,23 +485,9 @@ func (s *Store) IntelReviews(ctx context.Context, v access.Viewer, id string) ([
 		if _, err := s.loadIntel(ctx, t, v, id, false); err != nil {
 			return err
 		}
-		rows, err := t.query(ctx, "SELECT record_id, time, reviewer, decision, explanation FROM intel_reviews WHERE record_id = ? ORDER BY time", id)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r IntelReview
-			var tm string
-			if err := rows.Scan(&r.RecordID, &tm, &r.Reviewer, &r.Decision, &r.Explanation); err != nil {
-				return err
-			}
-			if r.Time, err = parseTime(tm); err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, scanIntelReview, "SELECT record_id, time, reviewer, decision, explanation FROM intel_reviews WHERE record_id = ? ORDER BY time", id)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("intel reviews %s: %w", id, err)
@@ -694,6 +691,17 @@ func oversight(v access.Viewer) bool {
 	return v.System || v.HasRole(access.RolePrivacyOfficer) || v.HasRole(access.RoleAuditor)
 }
 
+func scanNotice(sc interface{ Scan(...any) error }) (Notice, error) {
+	var n Notice
+	var tm string
+	if err := sc.Scan(&n.ID, &n.RecordID, &n.Kind, &n.RecipientAgency, &n.RecipientPerson, &n.Reason, &tm); err != nil {
+		return n, err
+	}
+	var err error
+	n.Time, err = parseTime(tm)
+	return n, err
+}
+
 // Notices lists the correction and purge notices addressed to agency,
 // newest last. A viewer sees its own agency's notices; oversight roles any.
 func (s *Store) Notices(ctx context.Context, v access.Viewer, agency string) ([]Notice, error) {
@@ -705,24 +713,10 @@ func (s *Store) Notices(ctx context.Context, v access.Viewer, agency string) ([]
 	}
 	var out []Notice
 	err := s.read(ctx, func(t txn) error {
-		rows, err := t.query(ctx, `SELECT id, record_id, kind, recipient_agency, recipient_person, reason, time
+		var err error
+		out, err = queryAll(ctx, t, scanNotice, `SELECT id, record_id, kind, recipient_agency, recipient_person, reason, time
 			FROM intel_notices WHERE recipient_agency = ? ORDER BY time, id`, agency)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var n Notice
-			var tm string
-			if err := rows.Scan(&n.ID, &n.RecordID, &n.Kind, &n.RecipientAgency, &n.RecipientPerson, &n.Reason, &tm); err != nil {
-				return err
-			}
-			if n.Time, err = parseTime(tm); err != nil {
-				return err
-			}
-			out = append(out, n)
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("notices: %w", err)

@@ -36,19 +36,12 @@ func (s *Store) PutAgency(ctx context.Context, a Agency) error {
 func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
 	var out []Agency
 	err := s.read(ctx, func(t txn) error {
-		rows, err := t.query(ctx, "SELECT code, name FROM agencies ORDER BY code")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+		var err error
+		out, err = queryAll(ctx, t, func(sc interface{ Scan(...any) error }) (Agency, error) {
 			var a Agency
-			if err := rows.Scan(&a.Code, &a.Name); err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
+			return a, sc.Scan(&a.Code, &a.Name)
+		}, "SELECT code, name FROM agencies ORDER BY code")
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("agencies: %w", err)
