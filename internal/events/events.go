@@ -26,6 +26,20 @@ const (
 	SubjectEntityChanged = "nexus.entity.changed"
 )
 
+// ListUpdated is the body of a SubjectListUpdated event: the ids an import
+// (or an intelligence approval, purge or re-marking) added, changed or
+// removed in a dataset. A large change comes in Parts messages, numbered
+// from 1 by Part.
+type ListUpdated struct {
+	Dataset string   `json:"dataset"`
+	Version int64    `json:"version"`
+	Part    int      `json:"part"`
+	Parts   int      `json:"parts"`
+	Added   []string `json:"added"`
+	Changed []string `json:"changed"`
+	Removed []string `json:"removed"`
+}
+
 // StreamName is the JetStream stream holding every Nexus event.
 const StreamName = "NEXUS"
 
