@@ -989,27 +989,26 @@ func (s *Store) ApprovePurge(ctx context.Context, v access.Viewer, requestID str
 	return res, nil
 }
 
+const tombstoneColumns = "id, originator, dataset, purged_at, reason, purged_by, approved_by"
+
+func scanTombstone(sc interface{ Scan(...any) error }) (Tombstone, error) {
+	var ts Tombstone
+	var at string
+	if err := sc.Scan(&ts.ID, &ts.Originator, &ts.Dataset, &at, &ts.Reason, &ts.PurgedBy, &ts.ApprovedBy); err != nil {
+		return ts, err
+	}
+	var err error
+	ts.PurgedAt, err = parseTime(at)
+	return ts, err
+}
+
 // Tombstones lists purge tombstones, oldest first.
 func (s *Store) Tombstones(ctx context.Context) ([]Tombstone, error) {
 	var out []Tombstone
 	err := s.read(ctx, func(t txn) error {
-		rows, err := t.query(ctx, "SELECT id, originator, dataset, purged_at, reason, purged_by, approved_by FROM intel_tombstones ORDER BY purged_at, id")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var ts Tombstone
-			var at string
-			if err := rows.Scan(&ts.ID, &ts.Originator, &ts.Dataset, &at, &ts.Reason, &ts.PurgedBy, &ts.ApprovedBy); err != nil {
-				return err
-			}
-			if ts.PurgedAt, err = parseTime(at); err != nil {
-				return err
-			}
-			out = append(out, ts)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, scanTombstone, "SELECT "+tombstoneColumns+" FROM intel_tombstones ORDER BY purged_at, id")
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tombstones: %w", err)

@@ -260,6 +260,18 @@ func (s *Store) CreateMonitor(ctx context.Context, m Monitor) (Monitor, error) {
 	return m, nil
 }
 
+func scanMonitor(sc interface{ Scan(...any) error }) (Monitor, error) {
+	var m Monitor
+	var query, at string
+	if err := sc.Scan(&m.ID, &m.Agency, &m.SubjectKey, &m.Label, &query, &m.Threshold, &m.CreatedBy, &at); err != nil {
+		return m, err
+	}
+	m.Query = json.RawMessage(query)
+	var err error
+	m.CreatedAt, err = parseTime(at)
+	return m, err
+}
+
 // Monitors lists the monitors of v's agency (all of them for the system
 // viewer) by id.
 func (s *Store) Monitors(ctx context.Context, v access.Viewer) ([]Monitor, error) {
@@ -271,24 +283,9 @@ func (s *Store) Monitors(ctx context.Context, v access.Viewer) ([]Monitor, error
 			q += " WHERE agency = ?"
 			args = append(args, v.Agency)
 		}
-		rows, err := t.query(ctx, q+" ORDER BY id", args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m Monitor
-			var query, at string
-			if err := rows.Scan(&m.ID, &m.Agency, &m.SubjectKey, &m.Label, &query, &m.Threshold, &m.CreatedBy, &at); err != nil {
-				return err
-			}
-			m.Query = json.RawMessage(query)
-			if m.CreatedAt, err = parseTime(at); err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, scanMonitor, q+" ORDER BY id", args...)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("monitors: %w", err)
