@@ -54,11 +54,7 @@ func ent(schema, id string, props ...string) *ftm.Entity {
 // phone number. Alice (FBI) sees the case file; Bob (DEA) does not.
 func setup(t *testing.T, url string) *store.Store {
 	t.Helper()
-	st, err := store.Open(ctx, url, store.Options{Logger: quiet()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, url, store.Options{Logger: quiet()})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -69,7 +65,7 @@ func setup(t *testing.T, url string) *store.Store {
 	must(st.PutAgency(ctx, store.Agency{Code: "dea"}))
 	must(st.PutDataset(ctx, store.Dataset{Name: "list", Class: store.ClassPublicList, DefaultMarking: access.Marking{Public: true}}))
 	must(st.PutDataset(ctx, store.Dataset{Name: "case", Class: store.ClassCase, Owner: "fbi", DefaultMarking: les}))
-	_, err = st.Import(ctx, "list", store.SourceOf("list",
+	_, err := st.Import(ctx, "list", store.SourceOf("list",
 		ent("Person", "smuggler", "name", "Ramon Vega", "topics", "crime.traffick", "phone", "+52 55 1234 5678"),
 		ent("Person", "courier", "name", "Ali Hassan"),
 		ent("Organization", "group", "name", "Northern Front", "topics", "crime.terror"),

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"database/sql"
 	"path/filepath"
 	"sync"
@@ -23,12 +22,7 @@ type backend struct {
 // open opens a store on b and closes it when the test ends.
 func (b backend) open(tb testing.TB, opts store.Options) *store.Store {
 	tb.Helper()
-	s, err := store.Open(context.Background(), b.url, opts)
-	if err != nil {
-		tb.Fatalf("open %s: %v", b.name, err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
+	return storetest.Open(tb, b.url, opts)
 }
 
 // exec runs SQL on the backend's database directly, behind the store's back.

@@ -4,6 +4,7 @@
 package storetest
 
 import (
+	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
@@ -11,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/nexus-intel/nexus/internal/store" // registers the "pgx" driver
+	"github.com/nexus-intel/nexus/internal/store" // also registers the "pgx" driver
 )
 
 // PostgresURL returns a store URL on a fresh PostgreSQL schema, dropped when
@@ -44,4 +45,15 @@ func PostgresURL(tb testing.TB) string {
 		sep = "&"
 	}
 	return pg + sep + "search_path=" + schema
+}
+
+// Open opens a store at url and closes it when the test ends.
+func Open(tb testing.TB, url string, opts store.Options) *store.Store {
+	tb.Helper()
+	s, err := store.Open(context.Background(), url, opts)
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
 }
