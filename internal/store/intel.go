@@ -711,17 +711,8 @@ func (s *Store) Notices(ctx context.Context, v access.Viewer, agency string) ([]
 	if agency != v.Agency && !oversight(v) {
 		return nil, nexus.Errorf(nexus.EFORBIDDEN, "notices: %s may list only its own agency's notices", v.UserID)
 	}
-	var out []Notice
-	err := s.read(ctx, func(t txn) error {
-		var err error
-		out, err = queryAll(ctx, t, scanNotice, `SELECT id, record_id, kind, recipient_agency, recipient_person, reason, time
+	return readAll(ctx, s, "notices", scanNotice, `SELECT id, record_id, kind, recipient_agency, recipient_person, reason, time
 			FROM intel_notices WHERE recipient_agency = ? ORDER BY time, id`, agency)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("notices: %w", err)
-	}
-	return out, nil
 }
 
 // purgeTx purges record ids (subjects; their identifying children go with
@@ -915,20 +906,11 @@ const purgeRequestColumns = "id, requested_by, requested_at, reason, record_ids,
 // PurgeRequests lists bulk purge requests, newest last; pending only when
 // pendingOnly.
 func (s *Store) PurgeRequests(ctx context.Context, pendingOnly bool) ([]PurgeRequest, error) {
-	var out []PurgeRequest
-	err := s.read(ctx, func(t txn) error {
-		q := "SELECT " + purgeRequestColumns + " FROM intel_purge_requests"
-		if pendingOnly {
-			q += " WHERE state = 'pending'"
-		}
-		var err error
-		out, err = queryAll(ctx, t, scanPurgeRequest, q+" ORDER BY requested_at, id")
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("purge requests: %w", err)
+	q := "SELECT " + purgeRequestColumns + " FROM intel_purge_requests"
+	if pendingOnly {
+		q += " WHERE state = 'pending'"
 	}
-	return out, nil
+	return readAll(ctx, s, "purge requests", scanPurgeRequest, q+" ORDER BY requested_at, id")
 }
 
 // ApprovePurge is the second person's approval of a bulk purge request: v
@@ -1004,14 +986,5 @@ func scanTombstone(sc interface{ Scan(...any) error }) (Tombstone, error) {
 
 // Tombstones lists purge tombstones, oldest first.
 func (s *Store) Tombstones(ctx context.Context) ([]Tombstone, error) {
-	var out []Tombstone
-	err := s.read(ctx, func(t txn) error {
-		var err error
-		out, err = queryAll(ctx, t, scanTombstone, "SELECT "+tombstoneColumns+" FROM intel_tombstones ORDER BY purged_at, id")
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("tombstones: %w", err)
-	}
-	return out, nil
+	return readAll(ctx, s, "tombstones", scanTombstone, "SELECT "+tombstoneColumns+" FROM intel_tombstones ORDER BY purged_at, id")
 }

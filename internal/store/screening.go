@@ -275,22 +275,13 @@ func scanMonitor(sc interface{ Scan(...any) error }) (Monitor, error) {
 // Monitors lists the monitors of v's agency (all of them for the system
 // viewer) by id.
 func (s *Store) Monitors(ctx context.Context, v access.Viewer) ([]Monitor, error) {
-	var out []Monitor
-	err := s.read(ctx, func(t txn) error {
-		q := "SELECT id, agency, subject_key, label, query, threshold, created_by, created_at FROM monitors"
-		var args []any
-		if !v.System {
-			q += " WHERE agency = ?"
-			args = append(args, v.Agency)
-		}
-		var err error
-		out, err = queryAll(ctx, t, scanMonitor, q+" ORDER BY id", args...)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("monitors: %w", err)
+	q := "SELECT id, agency, subject_key, label, query, threshold, created_by, created_at FROM monitors"
+	var args []any
+	if !v.System {
+		q += " WHERE agency = ?"
+		args = append(args, v.Agency)
 	}
-	return out, nil
+	return readAll(ctx, s, "monitors", scanMonitor, q+" ORDER BY id", args...)
 }
 
 // AddAlerts stores new alerts, skipping any whose (monitor, entity,

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 // txn is a transaction that speaks the store's one SQL: it rebinds ?
@@ -75,4 +76,19 @@ func queryAll[T any](ctx context.Context, t txn, scan func(interface{ Scan(...an
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// readAll is queryAll in a read transaction of its own; what names the list
+// in errors.
+func readAll[T any](ctx context.Context, s *Store, what string, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	var out []T
+	err := s.read(ctx, func(t txn) error {
+		var err error
+		out, err = queryAll(ctx, t, scan, query, args...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }

@@ -34,19 +34,10 @@ func (s *Store) PutAgency(ctx context.Context, a Agency) error {
 
 // Agencies lists agencies by code.
 func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
-	var out []Agency
-	err := s.read(ctx, func(t txn) error {
-		var err error
-		out, err = queryAll(ctx, t, func(sc interface{ Scan(...any) error }) (Agency, error) {
-			var a Agency
-			return a, sc.Scan(&a.Code, &a.Name)
-		}, "SELECT code, name FROM agencies ORDER BY code")
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("agencies: %w", err)
-	}
-	return out, nil
+	return readAll(ctx, s, "agencies", func(sc interface{ Scan(...any) error }) (Agency, error) {
+		var a Agency
+		return a, sc.Scan(&a.Code, &a.Name)
+	}, "SELECT code, name FROM agencies ORDER BY code")
 }
 
 func jsonList(l []string) string {
@@ -149,16 +140,7 @@ func (s *Store) GetUser(ctx context.Context, name string) (User, error) {
 
 // Users lists users by name.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	var out []User
-	err := s.read(ctx, func(t txn) error {
-		var err error
-		out, err = queryAll(ctx, t, scanUser, "SELECT "+userColumns+" FROM users ORDER BY name")
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("users: %w", err)
-	}
-	return out, nil
+	return readAll(ctx, s, "users", scanUser, "SELECT "+userColumns+" FROM users ORDER BY name")
 }
 
 // CreateToken issues a token with every scope for user and returns its
@@ -226,21 +208,12 @@ func scanToken(sc interface{ Scan(...any) error }) (Token, error) {
 
 // Tokens lists a user's tokens ("" for all users) by creation time.
 func (s *Store) Tokens(ctx context.Context, user string) ([]Token, error) {
-	var out []Token
-	err := s.read(ctx, func(t txn) error {
-		q, args := "SELECT "+tokenColumns+" FROM tokens", []any{}
-		if user != "" {
-			q += " WHERE user_name = ?"
-			args = append(args, user)
-		}
-		var err error
-		out, err = queryAll(ctx, t, scanToken, q+" ORDER BY created_at, id", args...)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("tokens: %w", err)
+	q, args := "SELECT "+tokenColumns+" FROM tokens", []any{}
+	if user != "" {
+		q += " WHERE user_name = ?"
+		args = append(args, user)
 	}
-	return out, nil
+	return readAll(ctx, s, "tokens", scanToken, q+" ORDER BY created_at, id", args...)
 }
 
 // RevokeToken revokes a token by id; ENOTFOUND when there is none.
