@@ -1,6 +1,6 @@
 // Package storetest gives the tests of the store and of the packages built on
-// it a fresh PostgreSQL schema to run on, so every such test covers both
-// engines the same way.
+// it (and the benchmark tools) a fresh PostgreSQL schema to run on, so every
+// such test covers both engines the same way.
 package storetest
 
 import (
@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -23,28 +24,46 @@ func PostgresURL(tb testing.TB) string {
 	if pg == "" {
 		return ""
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "nexus_t_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", pg)
+	url, drop, err := NewSchema(context.Background(), pg, "nexus_t_")
 	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		db.Close()
 		tb.Fatalf("postgres: %v", err)
 	}
 	tb.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
+		if err := drop(); err != nil {
+			tb.Error(err)
 		}
 	})
+	return url
+}
+
+// NewSchema creates a schema, named prefix and random hex digits, in the
+// PostgreSQL database at url. It returns a store URL that works in that
+// schema and a function that drops it (with everything in it) and closes
+// the connection. Benchmarks use it as the tests do.
+func NewSchema(ctx context.Context, url, prefix string) (schemaURL string, drop func() error, err error) {
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := prefix + hex.EncodeToString(b)
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		db.Close()
+		return "", nil, err
+	}
+	drop = func() error {
+		defer db.Close()
+		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			return fmt.Errorf("drop schema %s: %w", schema, err)
+		}
+		return nil
+	}
 	sep := "?"
-	if strings.Contains(pg, "?") {
+	if strings.Contains(url, "?") {
 		sep = "&"
 	}
-	return pg + sep + "search_path=" + schema
+	return url + sep + "search_path=" + schema, drop, nil
 }
 
 // Open opens a store at url and closes it when the test ends.
