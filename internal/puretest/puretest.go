@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,14 +18,15 @@ func forbidden(path string) bool {
 	case "database/sql", "net", "net/http", "os", "os/exec", "io/fs", "io/ioutil", "syscall":
 		return true
 	}
-	return strings.HasPrefix(path, "database/sql/") || strings.HasPrefix(path, "net/http/") ||
+	return strings.HasPrefix(path, "database/sql/") || strings.HasPrefix(path, "net/http/") || strings.HasPrefix(path, "os/") ||
 		strings.Contains(path, "nats-io/") || strings.Contains(path, "/nats")
 }
 
 // CheckImports fails tb for every non-test Go file in the current directory
-// (a test's package directory) that imports I/O; pkg names the package in
-// the messages. It fails too when there is no file to check.
-func CheckImports(tb testing.TB, pkg string) {
+// (a test's package directory) that imports I/O, or a package in also or
+// below one; pkg names the package in the messages. It fails too when there
+// is no file to check.
+func CheckImports(tb testing.TB, pkg string, also ...string) {
 	tb.Helper()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
@@ -43,7 +45,7 @@ func CheckImports(tb testing.TB, pkg string) {
 		checked++
 		for _, imp := range file.Imports {
 			path, _ := strconv.Unquote(imp.Path.Value)
-			if forbidden(path) {
+			if forbidden(path) || slices.ContainsFunc(also, func(a string) bool { return path == a || strings.HasPrefix(path, a+"/") }) {
 				tb.Errorf("%s imports %s; package %s must stay pure", f, path, pkg)
 			}
 		}
