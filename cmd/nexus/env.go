@@ -10,7 +10,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/nexus-intel/nexus/internal/access"
 	"github.com/nexus-intel/nexus/internal/audit"
@@ -167,15 +166,11 @@ func cliViewer(ctx context.Context, st *store.Store, as string) (access.Viewer, 
 // if any, decides the outcome; a failing audit append is itself an error,
 // because an unaudited read must not pass silently.
 func record(ctx context.Context, st *store.Store, v access.Viewer, action, object string, actErr error) error {
-	ev := audit.Event{Time: time.Now(), Actor: v.Name, Agency: v.Agency, Action: action, Object: object,
-		Outcome: audit.Success, SourceAddr: "cli"}
+	outcome := audit.Success
 	if actErr != nil {
-		ev.Outcome, ev.Detail = audit.Failure, actErr.Error()
+		outcome = audit.Failure
 	}
-	if _, err := st.AppendAudit(ctx, ev); err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	return nil
+	return recordOutcome(ctx, st, v, action, object, outcome, actErr) // audit.go
 }
 
 // isTerminal reports whether w is a character device, so progress is shown

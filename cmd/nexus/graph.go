@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -368,13 +367,6 @@ func writeCommunities(e *env, g *graph.Graph, weighted bool, resolution float64,
 	return w.Error()
 }
 
-// writeJSON prints v as indented JSON.
-func writeJSON(e *env, v any) error {
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 // writePaths prints explained paths for a reader: one numbered line per
 // path, one indented line per link of each hop.
 func writePaths(e *env, paths []graph.ExplainedPath) {
@@ -424,7 +416,7 @@ func cmdGraphNeighbours(ctx context.Context, e *env, args []string) error {
 	for i := range links {
 		links[i] = nh.Sub.Info(int32(i))
 	}
-	return writeJSON(e, map[string]any{"seed": nh.Seed, "nodes": nh.Sub.Nodes, "links": links, "hops": nh.Hops, "more": nh.More})
+	return printJSON(e.stdout, map[string]any{"seed": nh.Seed, "nodes": nh.Sub.Nodes, "links": links, "hops": nh.Hops, "more": nh.More})
 }
 
 func cmdGraphPaths(ctx context.Context, e *env, args []string) error {
@@ -453,7 +445,7 @@ func cmdGraphPaths(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(e, res)
+		return printJSON(e.stdout, res)
 	}
 	if len(res.Paths) == 0 {
 		fmt.Fprintln(e.stdout, "no path")
@@ -484,7 +476,7 @@ func cmdGraphNexus(ctx context.Context, e *env, args []string) error {
 	}
 	res := nw.Nexus(graph.NexusQuery{MaxHops: *maxHops, Limit: *limit, AvoidHubs: *avoidHubs})
 	if *asJSON {
-		return writeJSON(e, res)
+		return printJSON(e.stdout, res)
 	}
 	fmt.Fprintf(e.stdout, "%d entities with a criminal topic, %d with crime.terror; %d nexus paths of at most %d hops\n",
 		res.Criminal, res.Terror, res.Total, *maxHops)

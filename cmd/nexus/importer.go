@@ -153,25 +153,14 @@ func (im *importer) importDataset(ctx context.Context, job importJob) (store.Del
 // limit; a larger delta is published in parts.
 const maxIDsPerEvent = 10000
 
-// listUpdated is the body of a list.updated event.
-type listUpdated struct {
-	Dataset string   `json:"dataset"`
-	Version int64    `json:"version"`
-	Part    int      `json:"part"`
-	Parts   int      `json:"parts"`
-	Added   []string `json:"added"`
-	Changed []string `json:"changed"`
-	Removed []string `json:"removed"`
-}
-
 func publishDelta(ctx context.Context, bus *events.Bus, d store.Delta) error {
-	var msgs []listUpdated
-	cur := listUpdated{Dataset: d.Dataset, Version: d.Version}
+	var msgs []events.ListUpdated
+	cur := events.ListUpdated{Dataset: d.Dataset, Version: d.Version}
 	n := 0
 	add := func(dst *[]string, id string) {
 		*dst = append(*dst, id)
 		if n++; n == maxIDsPerEvent {
-			msgs, cur, n = append(msgs, cur), listUpdated{Dataset: d.Dataset, Version: d.Version}, 0
+			msgs, cur, n = append(msgs, cur), events.ListUpdated{Dataset: d.Dataset, Version: d.Version}, 0
 		}
 	}
 	for _, id := range d.Added {

@@ -231,13 +231,7 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			enc := json.NewEncoder(out)
-			for _, n := range ns {
-				if err := enc.Encode(n); err != nil {
-					return err
-				}
-			}
-			return nil
+			return printJSONLines(out, ns)
 		case "search":
 			q, err := one("TEXT --purpose P --case N")
 			if err != nil {
@@ -365,13 +359,7 @@ func cmdIntel(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			enc := json.NewEncoder(out)
-			for _, r := range rs {
-				if err := enc.Encode(r); err != nil {
-					return err
-				}
-			}
-			return nil
+			return printJSONLines(out, rs)
 		}
 		return fmt.Errorf("unknown intel command %q\n%s", sub, intelUsage)
 	}()
@@ -446,10 +434,22 @@ func readJSONFile(path string, v any) error {
 	return nil
 }
 
+// printJSON prints v as indented JSON.
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// printJSONLines prints each item as one line of JSON.
+func printJSONLines[T any](w io.Writer, items []T) error {
+	enc := json.NewEncoder(w)
+	for _, it := range items {
+		if err := enc.Encode(it); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func tombIDs(ts []store.Tombstone) string {

@@ -190,22 +190,19 @@ func TestExampleSubmission(t *testing.T) {
 	}
 }
 
-// TestServeRunsScheduledPurge: `nexus serve` purges the records past their
-// review date on its own, leaving tombstones and notices, and logs it.
-func TestServeRunsScheduledPurge(t *testing.T) {
-	t.Parallel()
-	dir, addr := t.TempDir(), freeAddr(t)
-	seedIntel(t, dir)
-	var logs syncBuffer
-	srv := exec.Command(binPath, "serve", "--addr", addr, "--no-starter", "--intel-purge-interval", "1h", "--intel-purge-bulk", "5")
+// startServe runs the built binary's serve with args on data directory dir,
+// its output going to logs, and stops it with SIGTERM when the test ends.
+func startServe(t *testing.T, dir string, logs *syncBuffer, args ...string) {
+	t.Helper()
+	srv := exec.Command(binPath, append([]string{"serve"}, args...)...)
 	srv.Env = append(os.Environ(), "NEXUS_DATA_DIR="+dir, "NEXUS_DATABASE_URL=", "NEXUS_NATS_URL=")
-	srv.Stdout, srv.Stderr = &logs, &logs
+	srv.Stdout, srv.Stderr = logs, logs
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
 	waited := make(chan error, 1)
 	go func() { waited <- srv.Wait() }()
-	defer func() {
+	t.Cleanup(func() {
 		srv.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-waited:
@@ -213,7 +210,17 @@ func TestServeRunsScheduledPurge(t *testing.T) {
 			srv.Process.Kill()
 			<-waited
 		}
-	}()
+	})
+}
+
+// TestServeRunsScheduledPurge: `nexus serve` purges the records past their
+// review date on its own, leaving tombstones and notices, and logs it.
+func TestServeRunsScheduledPurge(t *testing.T) {
+	t.Parallel()
+	dir, addr := t.TempDir(), freeAddr(t)
+	seedIntel(t, dir)
+	var logs syncBuffer
+	startServe(t, dir, &logs, "--addr", addr, "--no-starter", "--intel-purge-interval", "1h", "--intel-purge-bulk", "5")
 	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(logs.String(), "intel records purged"); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no scheduled purge in the server log:\n%s", logs.String())
@@ -239,23 +246,7 @@ func TestPurgeReachesServerIndexes(t *testing.T) {
 	seedIntel(t, dir)
 	var logs syncBuffer
 	// Two records are due; a bulk limit of 1 leaves them to two people.
-	srv := exec.Command(binPath, "serve", "--addr", addr, "--no-starter", "--intel-purge-bulk", "1")
-	srv.Env = append(os.Environ(), "NEXUS_DATA_DIR="+dir, "NEXUS_DATABASE_URL=", "NEXUS_NATS_URL=")
-	srv.Stdout, srv.Stderr = &logs, &logs
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waited := make(chan error, 1)
-	go func() { waited <- srv.Wait() }()
-	defer func() {
-		srv.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-waited:
-		case <-time.After(60 * time.Second):
-			srv.Process.Kill()
-			<-waited
-		}
-	}()
+	startServe(t, dir, &logs, "--addr", addr, "--no-starter", "--intel-purge-bulk", "1")
 	base := "http://" + addr
 	waitReady(t, base, func() (bool, error) { return false, nil }, logs.String)
 	for deadline := time.Now().Add(time.Minute); !strings.Contains(logs.String(), "needs two people"); time.Sleep(50 * time.Millisecond) {

@@ -21,7 +21,7 @@ func startScreening(ctx context.Context, st *store.Store, bus *events.Bus, logge
 	if bus != nil {
 		var err error
 		stop, err = bus.Subscribe(ctx, events.SubjectListUpdated, func(_ string, data []byte) {
-			var u listUpdated
+			var u events.ListUpdated
 			if err := json.Unmarshal(data, &u); err != nil {
 				logger.Warn("unreadable list.updated event", "err", err)
 				return

@@ -1,9 +1,10 @@
 package access
 
 import (
-	"go/build"
 	"strings"
 	"testing"
+
+	"github.com/nexus-intel/nexus/internal/puretest"
 )
 
 func TestCanSee(t *testing.T) {
@@ -78,15 +79,5 @@ func TestTokens(t *testing.T) {
 // TestPure keeps the policy package free of I/O so it can be used from any
 // layer and reasoned about alone.
 func TestPure(t *testing.T) {
-	pkg, err := build.ImportDir(".", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, imp := range pkg.Imports {
-		for _, banned := range []string{"database/sql", "net/http", "github.com/nats-io", "os"} {
-			if imp == banned || strings.HasPrefix(imp, banned+"/") {
-				t.Errorf("access imports %s; it must stay pure", imp)
-			}
-		}
-	}
+	puretest.CheckImports(t, "access")
 }

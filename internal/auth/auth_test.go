@@ -1,10 +1,11 @@
 package auth
 
 import (
-	"go/build"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nexus-intel/nexus/internal/puretest"
 )
 
 // TestTOTPRFC6238 checks the test vectors of RFC 6238 appendix B (8
@@ -153,15 +154,5 @@ func TestLimiter(t *testing.T) {
 }
 
 func TestPure(t *testing.T) {
-	pkg, err := build.ImportDir(".", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, imp := range pkg.Imports {
-		for _, banned := range []string{"database/sql", "net/http", "github.com/nats-io", "os"} {
-			if imp == banned || strings.HasPrefix(imp, banned+"/") {
-				t.Errorf("auth imports %s; it must stay pure", imp)
-			}
-		}
-	}
+	puretest.CheckImports(t, "auth")
 }

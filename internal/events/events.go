@@ -26,6 +26,20 @@ const (
 	SubjectEntityChanged = "nexus.entity.changed"
 )
 
+// ListUpdated is the body of a SubjectListUpdated event: the ids an import
+// (or an intelligence approval, purge or re-marking) added, changed or
+// removed in a dataset. A large change comes in Parts messages, numbered
+// from 1 by Part.
+type ListUpdated struct {
+	Dataset string   `json:"dataset"`
+	Version int64    `json:"version"`
+	Part    int      `json:"part"`
+	Parts   int      `json:"parts"`
+	Added   []string `json:"added"`
+	Changed []string `json:"changed"`
+	Removed []string `json:"removed"`
+}
+
 // StreamName is the JetStream stream holding every Nexus event.
 const StreamName = "NEXUS"
 
@@ -202,12 +216,9 @@ func (b *Bus) Publish(ctx context.Context, subject string, v any) error {
 // ends the subscription and waits for fn to return; it is safe to call more
 // than once. Cancelling ctx also ends it.
 func (b *Bus) Subscribe(ctx context.Context, subject string, fn func(subject string, data []byte)) (stop func(), err error) {
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
-		return nil, errors.New("events: bus closed")
+	if err := b.checkOpen(); err != nil {
+		return nil, err
 	}
-	b.mu.Unlock()
 
 	cons, err := b.js.OrderedConsumer(ctx, StreamName, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{subject},
@@ -238,6 +249,22 @@ func (b *Bus) Subscribe(ctx context.Context, subject string, fn func(subject str
 		}
 	}()
 
+	return b.track(ctx, it, done), nil
+}
+
+func (b *Bus) checkOpen() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return errors.New("events: bus closed")
+	}
+	return nil
+}
+
+// track registers a subscription whose reader closes done when it ends and
+// returns its stop function: it stops it and waits for the reader, once
+// however often it is called, and runs when ctx ends.
+func (b *Bus) track(ctx context.Context, it jetstream.MessagesContext, done <-chan struct{}) func() {
 	var once sync.Once
 	b.mu.Lock()
 	id := b.nextID
@@ -263,7 +290,7 @@ func (b *Bus) Subscribe(ctx context.Context, subject string, fn func(subject str
 		case <-done:
 		}
 	}()
-	return stopFn, nil
+	return stopFn
 }
 
 // durableAckWait is how long a durable subscriber may take over one message
@@ -278,12 +305,9 @@ const durableAckWait = 15 * time.Minute
 // inputs that must not be lost (a bank's transaction feed), where Subscribe
 // is for change notices. stop ends the subscription and waits for fn.
 func (b *Bus) SubscribeDurable(ctx context.Context, name, subject string, fn func(subject string, data []byte)) (stop func(), err error) {
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
-		return nil, errors.New("events: bus closed")
+	if err := b.checkOpen(); err != nil {
+		return nil, err
 	}
-	b.mu.Unlock()
 	cons, err := b.js.CreateOrUpdateConsumer(ctx, StreamName, jetstream.ConsumerConfig{
 		Durable:       name,
 		FilterSubject: subject,
@@ -316,29 +340,7 @@ func (b *Bus) SubscribeDurable(ctx context.Context, name, subject string, fn fun
 			}
 		}
 	}()
-	var once sync.Once
-	b.mu.Lock()
-	id := b.nextID
-	b.nextID++
-	stopFn := func() {
-		once.Do(func() {
-			it.Stop()
-			<-done
-			b.mu.Lock()
-			delete(b.subs, id)
-			b.mu.Unlock()
-		})
-	}
-	b.subs[id] = stopFn
-	b.mu.Unlock()
-	go func() {
-		select {
-		case <-ctx.Done():
-			stopFn()
-		case <-done:
-		}
-	}()
-	return stopFn, nil
+	return b.track(ctx, it, done), nil
 }
 
 // Close stops every subscription, drains the connection and, for an

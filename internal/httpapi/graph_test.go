@@ -20,6 +20,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/httpapi"
 	"github.com/nexus-intel/nexus/internal/network"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 // newGraphFixture is a server with link analysis over a public list (a
@@ -29,11 +30,7 @@ import (
 func newGraphFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: quietLogger(), Now: func() time.Time { return fixedNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: quietLogger(), Now: func() time.Time { return fixedNow }})
 	f := &fixture{t: t, store: st, tokens: map[string]string{}}
 	must := func(err error) {
 		t.Helper()
@@ -61,7 +58,7 @@ func newGraphFixture(t *testing.T) *fixture {
 	}
 	must(st.PutDataset(ctx, store.Dataset{Name: "list", Class: store.ClassPublicList, DefaultMarking: access.PublicMarking()}))
 	must(st.PutDataset(ctx, store.Dataset{Name: "fbi_case", Class: store.ClassCase, Owner: "fbi", DefaultMarking: caseMarking}))
-	_, err = st.Import(ctx, "list", store.SourceOf("list",
+	_, err := st.Import(ctx, "list", store.SourceOf("list",
 		ent("Person", "smuggler", "name", "Ramon Vega", "topics", "crime.traffick", "phone", "+52 55 1234 5678"),
 		ent("Person", "courier", "name", "Ali Hassan"),
 		ent("Organization", "group", "name", "Northern Front", "topics", "crime.terror"),

@@ -23,6 +23,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/network"
 	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 // The route × viewer × marking grid. Every route of routes() is called by
@@ -150,11 +151,7 @@ type gridServer struct {
 func newGridServer(t *testing.T, full *gridServer, keep func(access.Marking) bool) *gridServer {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: testLogger(), Now: func() time.Time { return gridNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: testLogger(), Now: func() time.Time { return gridNow }})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

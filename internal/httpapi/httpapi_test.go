@@ -22,6 +22,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/ftm"
 	"github.com/nexus-intel/nexus/internal/httpapi"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 // fixture is a server over a real SQLite store holding a public list and an
@@ -53,11 +54,7 @@ var caseMarking = access.Marking{Classification: access.CUI, Caveats: []string{"
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: quietLogger(), Now: func() time.Time { return fixedNow }})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: quietLogger(), Now: func() time.Time { return fixedNow }})
 	f := &fixture{t: t, store: st, tokens: map[string]string{}}
 
 	must := func(err error) {
@@ -82,7 +79,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 
 	must(st.PutDataset(ctx, store.Dataset{Name: "us_ofac_sdn", Title: "OFAC SDN", Class: store.ClassPublicList, DefaultMarking: access.PublicMarking()}))
-	_, err = st.Import(ctx, "us_ofac_sdn", func(ctx context.Context, emit store.Emit) error {
+	_, err := st.Import(ctx, "us_ofac_sdn", func(ctx context.Context, emit store.Emit) error {
 		for i := 1; i <= 5; i++ {
 			e := ftm.NewEntity("Person", fmt.Sprintf("ofac-%d", i))
 			e.Add("name", fmt.Sprintf("Public Person %d", i))

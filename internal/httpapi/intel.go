@@ -70,25 +70,15 @@ func (s *Server) publishNotices(ctx context.Context, notices []store.Notice) {
 	}
 }
 
-// entitiesChanged tells the in-memory indexes (screening) that entities of
+// publishEntities tells the in-memory indexes (screening) that entities of
 // a dataset changed or went, in the shape of an import's list.updated
 // event, so an approved record becomes screenable and a purged or
 // re-marked one stops matching as before.
-type entitiesChanged struct {
-	Dataset string   `json:"dataset"`
-	Version int64    `json:"version"`
-	Part    int      `json:"part"`
-	Parts   int      `json:"parts"`
-	Added   []string `json:"added"`
-	Changed []string `json:"changed"`
-	Removed []string `json:"removed"`
-}
-
 func (s *Server) publishEntities(ctx context.Context, dataset string, changed, removed []string) {
 	if s.bus == nil || len(changed)+len(removed) == 0 {
 		return
 	}
-	ev := entitiesChanged{Dataset: dataset, Part: 1, Parts: 1, Added: []string{}, Changed: changed, Removed: removed}
+	ev := events.ListUpdated{Dataset: dataset, Part: 1, Parts: 1, Added: []string{}, Changed: changed, Removed: removed}
 	if ev.Changed == nil {
 		ev.Changed = []string{}
 	}

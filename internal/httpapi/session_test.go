@@ -19,6 +19,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/auth"
 	"github.com/nexus-intel/nexus/internal/httpapi"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 type testClock struct {
@@ -54,11 +55,7 @@ func newAuthFixture(t *testing.T, cfg httpapi.Config) *authFixture {
 	t.Helper()
 	ctx := context.Background()
 	clk := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: quietLogger(), Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: quietLogger(), Now: clk.Now})
 	f := &authFixture{t: t, clk: clk, store: st, totp: map[string]auth.TOTP{}}
 	must := func(err error) {
 		t.Helper()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,22 +53,9 @@ func readCSV(ctx context.Context, path string, opts Options, emit Emit) error {
 	defer c.Close()
 	pr := problems{opts}
 
-	header, _, bad, err := c.next()
-	if err == io.EOF {
-		return &Problem{File: c.name, Msg: "empty file, want a header row"}
-	}
+	header, cols, err := c.header("empty file, want a header row")
 	if err != nil {
 		return err
-	}
-	if bad != nil {
-		return bad
-	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	cols := map[string]int{}
-	for i, h := range header {
-		cols[strings.TrimSpace(h)] = i
 	}
 	// Check every mapped column before the first row, so a typo in the
 	// mapping fails fast instead of importing half-empty entities.

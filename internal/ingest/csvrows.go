@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // csvRows reads records of a csv file with their line numbers, turning
@@ -71,6 +72,29 @@ func (c *csvRows) next() (rec []string, line int, bad *Problem, err error) {
 	}
 	return nil, pe.StartLine, &Problem{File: c.name, Line: pe.StartLine,
 		Msg: fmt.Sprintf("malformed row: %v", pe.Err), Err: pe.Err}, nil
+}
+
+// header reads the header row, without a byte order mark, and indexes its
+// column names (trimmed). A file without one is a Problem saying empty.
+func (c *csvRows) header(empty string) (header []string, cols map[string]int, err error) {
+	header, _, bad, err := c.next()
+	if err == io.EOF {
+		return nil, nil, &Problem{File: c.name, Msg: empty}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if bad != nil {
+		return nil, nil, bad
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	cols = map[string]int{}
+	for i, h := range header {
+		cols[strings.TrimSpace(h)] = i
+	}
+	return header, cols, nil
 }
 
 // each calls fn with each record and its first line until the end of the

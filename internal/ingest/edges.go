@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,17 +74,10 @@ func readEdges(ctx context.Context, path string, opts Options, emit Emit) error 
 		return err
 	}
 	defer c.Close()
-	header, _, bad, err := c.next()
-	if err == io.EOF {
-		return &Problem{File: c.name, Msg: "empty file, want a header row"}
-	}
+	header, cols, err := c.header("empty file, want a header row")
 	if err != nil {
 		return err
 	}
-	if bad != nil {
-		return bad
-	}
-	cols := headerIndex(header)
 	var missing []string
 	idx := map[string]int{}
 	for flag, col := range map[string]string{"source-col": eo.Source, "target-col": eo.Target, "weight-col": eo.Weight, "time-col": eo.Time, "type-col": eo.Type} {
@@ -190,17 +182,6 @@ func readEdges(ctx context.Context, path string, opts Options, emit Emit) error 
 	return nil
 }
 
-func headerIndex(header []string) map[string]int {
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	cols := map[string]int{}
-	for i, h := range header {
-		cols[strings.TrimSpace(h)] = i
-	}
-	return cols
-}
-
 // readNodeAttributes reads the node attributes file into node entities.
 func readNodeAttributes(ctx context.Context, path string, pr problems, node func(id string) (*ftm.Entity, error)) error {
 	c, err := openCSV(path)
@@ -208,17 +189,10 @@ func readNodeAttributes(ctx context.Context, path string, pr problems, node func
 		return err
 	}
 	defer c.Close()
-	header, _, bad, err := c.next()
-	if err == io.EOF {
-		return &Problem{File: c.name, Msg: "empty node file, want a header row"}
-	}
+	header, cols, err := c.header("empty node file, want a header row")
 	if err != nil {
 		return err
 	}
-	if bad != nil {
-		return bad
-	}
-	cols := headerIndex(header)
 	idCol := -1
 	for _, name := range []string{"id", "node", "name"} {
 		if i, ok := cols[name]; ok {

@@ -1,7 +1,6 @@
 package intel
 
 import (
-	"go/build"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/nexus-intel/nexus"
 	"github.com/nexus-intel/nexus/internal/access"
 	"github.com/nexus-intel/nexus/internal/ftm"
+	"github.com/nexus-intel/nexus/internal/puretest"
 )
 
 func subject() *ftm.Entity {
@@ -158,15 +158,5 @@ func TestLowers(t *testing.T) {
 
 // TestPure keeps the Part 23 rules free of I/O.
 func TestPure(t *testing.T) {
-	pkg, err := build.ImportDir(".", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, imp := range pkg.Imports {
-		for _, banned := range []string{"database/sql", "net/http", "github.com/nats-io", "os", "github.com/nexus-intel/nexus/internal/store"} {
-			if imp == banned || strings.HasPrefix(imp, banned+"/") {
-				t.Errorf("intel imports %s; it must stay pure", imp)
-			}
-		}
-	}
+	puretest.CheckImports(t, "intel", "github.com/nexus-intel/nexus/internal/store")
 }

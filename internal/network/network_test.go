@@ -3,12 +3,8 @@ package network_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +16,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/graph"
 	"github.com/nexus-intel/nexus/internal/network"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 var ctx = context.Background()
@@ -37,32 +34,9 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // set, a fresh PostgreSQL schema dropped when the test ends.
 func urls(t *testing.T) map[string]string {
 	out := map[string]string{"sqlite": filepath.Join(t.TempDir(), "nexus.db")}
-	pg := os.Getenv("NEXUS_TEST_POSTGRES_URL")
-	if pg == "" {
-		return out
+	if url := storetest.PostgresURL(t); url != "" {
+		out["postgres"] = url
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "nexus_t_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", pg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		db.Close()
-		t.Fatalf("postgres: %v", err)
-	}
-	t.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(pg, "?") {
-		sep = "&"
-	}
-	out["postgres"] = pg + sep + "search_path=" + schema
 	return out
 }
 
@@ -80,11 +54,7 @@ func ent(schema, id string, props ...string) *ftm.Entity {
 // phone number. Alice (FBI) sees the case file; Bob (DEA) does not.
 func setup(t *testing.T, url string) *store.Store {
 	t.Helper()
-	st, err := store.Open(ctx, url, store.Options{Logger: quiet()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, url, store.Options{Logger: quiet()})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -95,7 +65,7 @@ func setup(t *testing.T, url string) *store.Store {
 	must(st.PutAgency(ctx, store.Agency{Code: "dea"}))
 	must(st.PutDataset(ctx, store.Dataset{Name: "list", Class: store.ClassPublicList, DefaultMarking: access.Marking{Public: true}}))
 	must(st.PutDataset(ctx, store.Dataset{Name: "case", Class: store.ClassCase, Owner: "fbi", DefaultMarking: les}))
-	_, err = st.Import(ctx, "list", store.SourceOf("list",
+	_, err := st.Import(ctx, "list", store.SourceOf("list",
 		ent("Person", "smuggler", "name", "Ramon Vega", "topics", "crime.traffick", "phone", "+52 55 1234 5678"),
 		ent("Person", "courier", "name", "Ali Hassan"),
 		ent("Organization", "group", "name", "Northern Front", "topics", "crime.terror"),

@@ -13,6 +13,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/screen"
 	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 var ctx = context.Background()
@@ -40,11 +41,7 @@ func source(es ...*ftm.Entity) store.Source { return store.SourceOf("test", es..
 // marked alias on a public entity, and users alice (fbi) and bob (dea).
 func setup(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "nexus.db"), store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -57,7 +54,7 @@ func setup(t *testing.T) *store.Store {
 	must(st.PutUser(ctx, store.User{Name: "bob", Agency: "dea", CUI: true, Caveats: []string{"LES"}}))
 	must(st.PutDataset(ctx, store.Dataset{Name: "sdn", Class: store.ClassPublicList}))
 	must(st.PutDataset(ctx, store.Dataset{Name: "case", Class: store.ClassCase, Owner: "fbi", DefaultMarking: les}))
-	_, err = st.Import(ctx, "sdn", source(person("p1", "Joaquin Guzman Loera", "birthDate", "1957-04-04"),
+	_, err := st.Import(ctx, "sdn", source(person("p1", "Joaquin Guzman Loera", "birthDate", "1957-04-04"),
 		person("p2", "Ismael Zambada Garcia")), store.ImportOptions{})
 	must(err)
 	_, err = st.Import(ctx, "case", source(person("c1", "Tomas Yarrington Ruvalcaba")), store.ImportOptions{})

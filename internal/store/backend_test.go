@@ -1,18 +1,14 @@
 package store_test
 
 import (
-	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 // backend is one database the conformance suite runs on.
@@ -26,12 +22,7 @@ type backend struct {
 // open opens a store on b and closes it when the test ends.
 func (b backend) open(tb testing.TB, opts store.Options) *store.Store {
 	tb.Helper()
-	s, err := store.Open(context.Background(), b.url, opts)
-	if err != nil {
-		tb.Fatalf("open %s: %v", b.name, err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
+	return storetest.Open(tb, b.url, opts)
 }
 
 // exec runs SQL on the backend's database directly, behind the store's back.
@@ -53,32 +44,10 @@ func backends(tb testing.TB) []backend {
 	tb.Helper()
 	file := filepath.Join(tb.TempDir(), "data", "nexus.db")
 	out := []backend{{name: "sqlite", url: file, raw: "sqlite", dsn: file + "?_pragma=busy_timeout(10000)"}}
-	pg := os.Getenv("NEXUS_TEST_POSTGRES_URL")
-	if pg == "" {
+	url := storetest.PostgresURL(tb)
+	if url == "" {
 		return out
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "nexus_t_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", pg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		db.Close()
-		tb.Fatalf("postgres: %v", err)
-	}
-	tb.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(pg, "?") {
-		sep = "&"
-	}
-	url := pg + sep + "search_path=" + schema
 	return append(out, backend{name: "postgres", url: url, raw: "pgx", dsn: url})
 }
 

@@ -370,20 +370,7 @@ func (s *Store) activateIntel(ctx context.Context, t txn, r IntelRecord, now tim
 }
 
 func (s *Store) intelChildren(ctx context.Context, t txn, parent string) ([]IntelRecord, error) {
-	rows, err := t.query(ctx, "SELECT "+intelColumns+" FROM intel_records WHERE parent_id = ? ORDER BY id", parent)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []IntelRecord
-	for rows.Next() {
-		r, err := scanIntel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, t, scanIntel, "SELECT "+intelColumns+" FROM intel_records WHERE parent_id = ? ORDER BY id", parent)
 }
 
 // writeEntity stores e's statements in dataset under marking m, replacing
@@ -479,6 +466,17 @@ func addReview(ctx context.Context, t txn, id, reviewer, decision, explanation s
 	return err
 }
 
+func scanIntelReview(sc interface{ Scan(...any) error }) (IntelReview, error) {
+	var r IntelReview
+	var tm string
+	if err := sc.Scan(&r.RecordID, &tm, &r.Reviewer, &r.Decision, &r.Explanation); err != nil {
+		return r, err
+	}
+	var err error
+	r.Time, err = parseTime(tm)
+	return r, err
+}
+
 // IntelReviews lists the review decisions on a record v may see, oldest
 // first.
 func (s *Store) IntelReviews(ctx context.Context, v access.Viewer, id string) ([]IntelReview, error) {
@@ -487,23 +485,9 @@ func (s *Store) IntelReviews(ctx context.Context, v access.Viewer, id string) ([
 		if _, err := s.loadIntel(ctx, t, v, id, false); err != nil {
 			return err
 		}
-		rows, err := t.query(ctx, "SELECT record_id, time, reviewer, decision, explanation FROM intel_reviews WHERE record_id = ? ORDER BY time", id)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r IntelReview
-			var tm string
-			if err := rows.Scan(&r.RecordID, &tm, &r.Reviewer, &r.Decision, &r.Explanation); err != nil {
-				return err
-			}
-			if r.Time, err = parseTime(tm); err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, t, scanIntelReview, "SELECT record_id, time, reviewer, decision, explanation FROM intel_reviews WHERE record_id = ? ORDER BY time", id)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("intel reviews %s: %w", id, err)
@@ -707,6 +691,17 @@ func oversight(v access.Viewer) bool {
 	return v.System || v.HasRole(access.RolePrivacyOfficer) || v.HasRole(access.RoleAuditor)
 }
 
+func scanNotice(sc interface{ Scan(...any) error }) (Notice, error) {
+	var n Notice
+	var tm string
+	if err := sc.Scan(&n.ID, &n.RecordID, &n.Kind, &n.RecipientAgency, &n.RecipientPerson, &n.Reason, &tm); err != nil {
+		return n, err
+	}
+	var err error
+	n.Time, err = parseTime(tm)
+	return n, err
+}
+
 // Notices lists the correction and purge notices addressed to agency,
 // newest last. A viewer sees its own agency's notices; oversight roles any.
 func (s *Store) Notices(ctx context.Context, v access.Viewer, agency string) ([]Notice, error) {
@@ -716,31 +711,8 @@ func (s *Store) Notices(ctx context.Context, v access.Viewer, agency string) ([]
 	if agency != v.Agency && !oversight(v) {
 		return nil, nexus.Errorf(nexus.EFORBIDDEN, "notices: %s may list only its own agency's notices", v.UserID)
 	}
-	var out []Notice
-	err := s.read(ctx, func(t txn) error {
-		rows, err := t.query(ctx, `SELECT id, record_id, kind, recipient_agency, recipient_person, reason, time
+	return readAll(ctx, s, "notices", scanNotice, `SELECT id, record_id, kind, recipient_agency, recipient_person, reason, time
 			FROM intel_notices WHERE recipient_agency = ? ORDER BY time, id`, agency)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var n Notice
-			var tm string
-			if err := rows.Scan(&n.ID, &n.RecordID, &n.Kind, &n.RecipientAgency, &n.RecipientPerson, &n.Reason, &tm); err != nil {
-				return err
-			}
-			if n.Time, err = parseTime(tm); err != nil {
-				return err
-			}
-			out = append(out, n)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("notices: %w", err)
-	}
-	return out, nil
 }
 
 // purgeTx purges record ids (subjects; their identifying children go with
@@ -807,22 +779,9 @@ func (s *Store) DueIntel(ctx context.Context, within time.Duration) ([]IntelReco
 }
 
 func (s *Store) dueIntel(ctx context.Context, t txn, now time.Time) ([]IntelRecord, error) {
-	rows, err := t.query(ctx, "SELECT "+intelColumns+` FROM intel_records
+	return queryAll(ctx, t, scanIntel, "SELECT "+intelColumns+` FROM intel_records
 		WHERE state = ? AND parent_id = '' AND review_due <> '' AND review_due <= ? ORDER BY review_due, id`,
 		intel.StateActive, formatTime(now))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []IntelRecord
-	for rows.Next() {
-		r, err := scanIntel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // PurgeDue is the scheduled purge: every active record whose review date has
@@ -947,30 +906,11 @@ const purgeRequestColumns = "id, requested_by, requested_at, reason, record_ids,
 // PurgeRequests lists bulk purge requests, newest last; pending only when
 // pendingOnly.
 func (s *Store) PurgeRequests(ctx context.Context, pendingOnly bool) ([]PurgeRequest, error) {
-	var out []PurgeRequest
-	err := s.read(ctx, func(t txn) error {
-		q := "SELECT " + purgeRequestColumns + " FROM intel_purge_requests"
-		if pendingOnly {
-			q += " WHERE state = 'pending'"
-		}
-		rows, err := t.query(ctx, q+" ORDER BY requested_at, id")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPurgeRequest(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("purge requests: %w", err)
+	q := "SELECT " + purgeRequestColumns + " FROM intel_purge_requests"
+	if pendingOnly {
+		q += " WHERE state = 'pending'"
 	}
-	return out, nil
+	return readAll(ctx, s, "purge requests", scanPurgeRequest, q+" ORDER BY requested_at, id")
 }
 
 // ApprovePurge is the second person's approval of a bulk purge request: v
@@ -1031,30 +971,20 @@ func (s *Store) ApprovePurge(ctx context.Context, v access.Viewer, requestID str
 	return res, nil
 }
 
+const tombstoneColumns = "id, originator, dataset, purged_at, reason, purged_by, approved_by"
+
+func scanTombstone(sc interface{ Scan(...any) error }) (Tombstone, error) {
+	var ts Tombstone
+	var at string
+	if err := sc.Scan(&ts.ID, &ts.Originator, &ts.Dataset, &at, &ts.Reason, &ts.PurgedBy, &ts.ApprovedBy); err != nil {
+		return ts, err
+	}
+	var err error
+	ts.PurgedAt, err = parseTime(at)
+	return ts, err
+}
+
 // Tombstones lists purge tombstones, oldest first.
 func (s *Store) Tombstones(ctx context.Context) ([]Tombstone, error) {
-	var out []Tombstone
-	err := s.read(ctx, func(t txn) error {
-		rows, err := t.query(ctx, "SELECT id, originator, dataset, purged_at, reason, purged_by, approved_by FROM intel_tombstones ORDER BY purged_at, id")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var ts Tombstone
-			var at string
-			if err := rows.Scan(&ts.ID, &ts.Originator, &ts.Dataset, &at, &ts.Reason, &ts.PurgedBy, &ts.ApprovedBy); err != nil {
-				return err
-			}
-			if ts.PurgedAt, err = parseTime(at); err != nil {
-				return err
-			}
-			out = append(out, ts)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("tombstones: %w", err)
-	}
-	return out, nil
+	return readAll(ctx, s, "tombstones", scanTombstone, "SELECT "+tombstoneColumns+" FROM intel_tombstones ORDER BY purged_at, id")
 }

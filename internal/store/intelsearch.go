@@ -404,26 +404,12 @@ func (s *Store) PrivacyReportFor(ctx context.Context, v access.Viewer, since tim
 			return err
 		}
 		rep.Disseminations = append(rep.Disseminations, ds...)
-		rows, err = t.query(ctx, `SELECT id, originator, dataset, purged_at, reason, purged_by, approved_by FROM intel_tombstones
+		purged, err := queryAll(ctx, t, scanTombstone, "SELECT "+tombstoneColumns+` FROM intel_tombstones
 			WHERE purged_at >= ? ORDER BY purged_at, id LIMIT ?`, formatTime(since), reportLimit)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var ts Tombstone
-			var at string
-			if err := rows.Scan(&ts.ID, &ts.Originator, &ts.Dataset, &at, &ts.Reason, &ts.PurgedBy, &ts.ApprovedBy); err != nil {
-				return err
-			}
-			if ts.PurgedAt, err = parseTime(at); err != nil {
-				return err
-			}
-			rep.Purged = append(rep.Purged, ts)
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
+		rep.Purged = append(rep.Purged, purged...)
 		open, err := s.redressWhere(ctx, t, "state = 'open'")
 		if err != nil {
 			return err
@@ -459,20 +445,7 @@ func scanMerges(rows interface {
 }
 
 func (s *Store) allIntel(ctx context.Context, t txn) ([]IntelRecord, error) {
-	rows, err := t.query(ctx, "SELECT "+intelColumns+" FROM intel_records ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []IntelRecord
-	for rows.Next() {
-		r, err := scanIntel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, t, scanIntel, "SELECT "+intelColumns+" FROM intel_records ORDER BY id")
 }
 
 // Redress is a person's request to correct what Nexus holds about them,

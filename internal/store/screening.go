@@ -260,40 +260,28 @@ func (s *Store) CreateMonitor(ctx context.Context, m Monitor) (Monitor, error) {
 	return m, nil
 }
 
+func scanMonitor(sc interface{ Scan(...any) error }) (Monitor, error) {
+	var m Monitor
+	var query, at string
+	if err := sc.Scan(&m.ID, &m.Agency, &m.SubjectKey, &m.Label, &query, &m.Threshold, &m.CreatedBy, &at); err != nil {
+		return m, err
+	}
+	m.Query = json.RawMessage(query)
+	var err error
+	m.CreatedAt, err = parseTime(at)
+	return m, err
+}
+
 // Monitors lists the monitors of v's agency (all of them for the system
 // viewer) by id.
 func (s *Store) Monitors(ctx context.Context, v access.Viewer) ([]Monitor, error) {
-	var out []Monitor
-	err := s.read(ctx, func(t txn) error {
-		q := "SELECT id, agency, subject_key, label, query, threshold, created_by, created_at FROM monitors"
-		var args []any
-		if !v.System {
-			q += " WHERE agency = ?"
-			args = append(args, v.Agency)
-		}
-		rows, err := t.query(ctx, q+" ORDER BY id", args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m Monitor
-			var query, at string
-			if err := rows.Scan(&m.ID, &m.Agency, &m.SubjectKey, &m.Label, &query, &m.Threshold, &m.CreatedBy, &at); err != nil {
-				return err
-			}
-			m.Query = json.RawMessage(query)
-			if m.CreatedAt, err = parseTime(at); err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("monitors: %w", err)
+	q := "SELECT id, agency, subject_key, label, query, threshold, created_by, created_at FROM monitors"
+	var args []any
+	if !v.System {
+		q += " WHERE agency = ?"
+		args = append(args, v.Agency)
 	}
-	return out, nil
+	return readAll(ctx, s, "monitors", scanMonitor, q+" ORDER BY id", args...)
 }
 
 // AddAlerts stores new alerts, skipping any whose (monitor, entity,
@@ -419,20 +407,9 @@ func (s *Store) Alerts(ctx context.Context, v access.Viewer, q AlertQuery) ([]Al
 		if limit <= 0 {
 			limit = 1 << 30
 		}
-		rows, err := t.query(ctx, "SELECT "+alertColumns+" FROM alerts WHERE "+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
+		out, err = queryAll(ctx, t, scanAlert, "SELECT "+alertColumns+" FROM alerts WHERE "+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
 			append(args, limit, q.Offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanAlert(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("alerts: %w", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 // txn is a transaction that speaks the store's one SQL: it rebinds ?
@@ -57,4 +58,37 @@ func (s *Store) read(ctx context.Context, fn func(t txn) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// queryAll runs query in t and returns every row as scanned by scan.
+func queryAll[T any](ctx context.Context, t txn, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// readAll is queryAll in a read transaction of its own; what names the list
+// in errors.
+func readAll[T any](ctx context.Context, s *Store, what string, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	var out []T
+	err := s.read(ctx, func(t txn) error {
+		var err error
+		out, err = queryAll(ctx, t, scan, query, args...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }

@@ -34,26 +34,10 @@ func (s *Store) PutAgency(ctx context.Context, a Agency) error {
 
 // Agencies lists agencies by code.
 func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
-	var out []Agency
-	err := s.read(ctx, func(t txn) error {
-		rows, err := t.query(ctx, "SELECT code, name FROM agencies ORDER BY code")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a Agency
-			if err := rows.Scan(&a.Code, &a.Name); err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("agencies: %w", err)
-	}
-	return out, nil
+	return readAll(ctx, s, "agencies", func(sc interface{ Scan(...any) error }) (Agency, error) {
+		var a Agency
+		return a, sc.Scan(&a.Code, &a.Name)
+	}, "SELECT code, name FROM agencies ORDER BY code")
 }
 
 func jsonList(l []string) string {
@@ -156,26 +140,7 @@ func (s *Store) GetUser(ctx context.Context, name string) (User, error) {
 
 // Users lists users by name.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	var out []User
-	err := s.read(ctx, func(t txn) error {
-		rows, err := t.query(ctx, "SELECT "+userColumns+" FROM users ORDER BY name")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, u)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("users: %w", err)
-	}
-	return out, nil
+	return readAll(ctx, s, "users", scanUser, "SELECT "+userColumns+" FROM users ORDER BY name")
 }
 
 // CreateToken issues a token with every scope for user and returns its
@@ -243,31 +208,12 @@ func scanToken(sc interface{ Scan(...any) error }) (Token, error) {
 
 // Tokens lists a user's tokens ("" for all users) by creation time.
 func (s *Store) Tokens(ctx context.Context, user string) ([]Token, error) {
-	var out []Token
-	err := s.read(ctx, func(t txn) error {
-		q, args := "SELECT "+tokenColumns+" FROM tokens", []any{}
-		if user != "" {
-			q += " WHERE user_name = ?"
-			args = append(args, user)
-		}
-		rows, err := t.query(ctx, q+" ORDER BY created_at, id", args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			tk, err := scanToken(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, tk)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("tokens: %w", err)
+	q, args := "SELECT "+tokenColumns+" FROM tokens", []any{}
+	if user != "" {
+		q += " WHERE user_name = ?"
+		args = append(args, user)
 	}
-	return out, nil
+	return readAll(ctx, s, "tokens", scanToken, q+" ORDER BY created_at, id", args...)
 }
 
 // RevokeToken revokes a token by id; ENOTFOUND when there is none.

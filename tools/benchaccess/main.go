@@ -7,9 +7,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -27,6 +24,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/audit"
 	"github.com/nexus-intel/nexus/internal/ftm"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 // Each entity has statementsPerEntity statements (nine properties and
@@ -84,25 +82,11 @@ func openURL(ctx context.Context, backend, pgURL string) (string, func(), error)
 		}
 		return filepath.Join(dir, "nexus.db"), func() { os.RemoveAll(dir) }, nil
 	case "postgres":
-		b := make([]byte, 6)
-		rand.Read(b)
-		schema := "benchaccess_" + hex.EncodeToString(b)
-		db, err := sql.Open("pgx", pgURL)
+		url, drop, err := storetest.NewSchema(ctx, pgURL, "benchaccess_")
 		if err != nil {
 			return "", nil, err
 		}
-		if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-			db.Close()
-			return "", nil, err
-		}
-		sep := "?"
-		if strings.Contains(pgURL, "?") {
-			sep = "&"
-		}
-		return pgURL + sep + "search_path=" + schema, func() {
-			db.Exec("DROP SCHEMA " + schema + " CASCADE")
-			db.Close()
-		}, nil
+		return url, func() { drop() }, nil
 	}
 	return "", nil, fmt.Errorf("unknown backend %q", backend)
 }

@@ -6,7 +6,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -27,6 +26,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/finint"
 	"github.com/nexus-intel/nexus/internal/finint/feed"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 // amlsimRules is the rule file used on AMLSim. Windows cover the 149-step simulation (a
@@ -586,24 +586,11 @@ func storeRun(name, url string, s *stream, rules []finint.Rule) (*runResult, err
 // pgSchema makes a fresh schema on url for the bench and returns its URL
 // and a function that drops it.
 func pgSchema(url string) (string, func(), error) {
-	db, err := sql.Open("pgx", url)
+	u, drop, err := storetest.NewSchema(context.Background(), url, "benchfinint_")
 	if err != nil {
 		return "", nil, err
 	}
-	schema := fmt.Sprintf("benchfinint_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		db.Close()
-		return "", nil, err
-	}
-	drop := func() {
-		db.Exec("DROP SCHEMA " + schema + " CASCADE")
-		db.Close()
-	}
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	return url + sep + "search_path=" + schema, drop, nil
+	return u, func() { drop() }, nil
 }
 
 func synthetic(w io.Writer, n, nAccounts int, seed uint64, pgURL string) error {

@@ -7,7 +7,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -19,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 type result struct {
@@ -88,21 +87,12 @@ func runOnce(nexus, list, format, backend, pgURL string) (fresh, again result, e
 	defer os.RemoveAll(dir)
 	args := []string{"import", "--data-dir", dir, "--dataset", "bench", "--format", format, "--json", list}
 	if backend == "postgres" {
-		schema := fmt.Sprintf("nexus_bench_%d", time.Now().UnixNano())
-		db, err := sql.Open("pgx", pgURL)
+		url, drop, err := storetest.NewSchema(context.Background(), pgURL, "nexus_bench_")
 		if err != nil {
 			return fresh, again, err
 		}
-		defer db.Close()
-		if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-			return fresh, again, err
-		}
-		defer db.Exec("DROP SCHEMA " + schema + " CASCADE")
-		sep := "?"
-		if strings.Contains(pgURL, "?") {
-			sep = "&"
-		}
-		args = append([]string{args[0], "--database-url", pgURL + sep + "search_path=" + schema}, args[1:]...)
+		defer drop()
+		args = append([]string{args[0], "--database-url", url}, args[1:]...)
 	}
 	if fresh, err = timeImport(nexus, args, dir); err != nil {
 		return fresh, again, err

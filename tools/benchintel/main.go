@@ -8,15 +8,11 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +22,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/ftm"
 	"github.com/nexus-intel/nexus/internal/intel"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 type clock struct {
@@ -212,23 +209,9 @@ func median(n int, fn func() error) time.Duration {
 // pgSchema creates a fresh schema on url and returns a URL using it and a
 // function that drops it.
 func pgSchema(url string) (string, func(), error) {
-	db, err := sql.Open("pgx", url)
+	u, drop, err := storetest.NewSchema(context.Background(), url, "benchintel_")
 	if err != nil {
 		return "", nil, err
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "benchintel_" + hex.EncodeToString(b)
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		db.Close()
-		return "", nil, err
-	}
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	return url + sep + "search_path=" + schema, func() {
-		db.Exec("DROP SCHEMA " + schema + " CASCADE")
-		db.Close()
-	}, nil
+	return u, func() { drop() }, nil
 }
