@@ -183,6 +183,31 @@ func openSQLite(p string) (w, r *sql.DB, err error) {
 
 // migrate applies the pending migrations of the dialect in one transaction
 // under a lock, so concurrent Opens (processes or nodes) apply each once.
+// migrateRetrying is migrate, tried again while SQLite answers "database
+// is locked". Processes opening a new database file at once (serve starting
+// while an import runs) race to switch it to WAL; in that window SQLite can
+// refuse BEGIN IMMEDIATE at once instead of waiting out busy_timeout.
+func migrateRetrying(ctx context.Context, db *sql.DB, d dialect) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		err := migrate(ctx, db, d)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
 func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	dir := path.Join("migrations", d.name)
 	entries, err := fs.ReadDir(migrationFiles, dir)

@@ -74,7 +74,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		}
 		s.d, s.db, s.rdb = sqliteDialect, w, r
 	}
-	if err := migrate(ctx, s.db, s.d); err != nil {
+	if err := migrateRetrying(ctx, s.db, s.d); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open %s: migrate: %w", s.d.name, err)
 	}
