@@ -2,10 +2,6 @@ package feed_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,6 +14,7 @@ import (
 	"github.com/nexus-intel/nexus/internal/ftm"
 	"github.com/nexus-intel/nexus/internal/screening"
 	"github.com/nexus-intel/nexus/internal/store"
+	"github.com/nexus-intel/nexus/internal/store/storetest"
 )
 
 var ctx = context.Background()
@@ -25,36 +22,9 @@ var ctx = context.Background()
 // stores returns a fresh SQLite store and, when NEXUS_TEST_POSTGRES_URL is
 // set, one on a fresh PostgreSQL schema.
 func stores(t *testing.T) map[string]*store.Store {
-	out := map[string]*store.Store{}
-	open := func(name, url string) {
-		s, err := store.Open(ctx, url, store.Options{})
-		if err != nil {
-			t.Fatalf("open %s: %v", name, err)
-		}
-		t.Cleanup(func() { s.Close() })
-		out[name] = s
-	}
-	open("sqlite", filepath.Join(t.TempDir(), "nexus.db"))
-	if pg := os.Getenv("NEXUS_TEST_POSTGRES_URL"); pg != "" {
-		b := make([]byte, 6)
-		rand.Read(b)
-		schema := "nexus_f_" + hex.EncodeToString(b)
-		db, err := sql.Open("pgx", pg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			db.Exec("DROP SCHEMA " + schema + " CASCADE")
-			db.Close()
-		})
-		sep := "?"
-		if strings.Contains(pg, "?") {
-			sep = "&"
-		}
-		open("postgres", pg+sep+"search_path="+schema)
+	out := map[string]*store.Store{"sqlite": storetest.Open(t, filepath.Join(t.TempDir(), "nexus.db"), store.Options{})}
+	if url := storetest.PostgresURL(t); url != "" {
+		out["postgres"] = storetest.Open(t, url, store.Options{})
 	}
 	return out
 }
