@@ -32,8 +32,9 @@ func (s *Server) guard(next http.Handler) http.Handler {
 				return
 			}
 		}
-		// Uploads have their own, larger bound (Config.MaxUpload).
-		if r.Body != nil && r.URL.Path != "/api/v1/import" {
+		// Uploads and transaction feeds have their own, larger bound
+		// (Config.MaxUpload), applied by their handlers.
+		if r.Body != nil && r.URL.Path != "/api/v1/import" && r.URL.Path != "/api/v1/transactions" {
 			if r.ContentLength > s.maxBody {
 				s.writeError(w, r, invalid("request body of %d bytes is larger than the %d allowed", r.ContentLength, s.maxBody))
 				return
