@@ -241,7 +241,6 @@ type sssp struct {
 	sigma []float64
 	order []int32
 	seen  []bool
-	queue []int32
 	pq    distHeap
 }
 

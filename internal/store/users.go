@@ -295,15 +295,6 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (access.Vi
 	return u.Viewer(), tk, nil
 }
 
-// prefixed qualifies each of a comma-separated column list with p.
-func prefixed(p, cols string) string {
-	parts := strings.Split(cols, ", ")
-	for i := range parts {
-		parts[i] = p + parts[i]
-	}
-	return strings.Join(parts, ", ")
-}
-
 // scanPrefix scans leading columns into pre before handing the rest on.
 type scanPrefix struct {
 	sc  interface{ Scan(...any) error }

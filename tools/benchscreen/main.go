@@ -260,11 +260,6 @@ func candidateBench(dir string, un []*ftm.Entity) error {
 	return nil
 }
 
-type benchEntity struct {
-	Schema     string         `yaml:"schema"`
-	Properties map[string]any `yaml:",inline"`
-}
-
 type check struct {
 	Match     bool           `yaml:"match"`
 	Schema    string         `yaml:"schema"`
