@@ -181,8 +181,6 @@ func openSQLite(p string) (w, r *sql.DB, err error) {
 	return w, r, nil
 }
 
-// migrate applies the pending migrations of the dialect in one transaction
-// under a lock, so concurrent Opens (processes or nodes) apply each once.
 // migrateRetrying is migrate, tried again while SQLite answers "database
 // is locked". Processes opening a new database file at once (serve starting
 // while an import runs) race to switch it to WAL; in that window SQLite can
@@ -208,6 +206,8 @@ func isBusy(err error) bool {
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
+// migrate applies the pending migrations of the dialect in one transaction
+// under a lock, so concurrent Opens (processes or nodes) apply each once.
 func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	dir := path.Join("migrations", d.name)
 	entries, err := fs.ReadDir(migrationFiles, dir)

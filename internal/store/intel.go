@@ -553,21 +553,13 @@ func addNotices(ctx context.Context, t txn, ids []string, kind, reason string, n
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := t.query(ctx, `SELECT DISTINCT record_id, recipient_agency, recipient_person FROM intel_disseminations
+	out, err := queryAll(ctx, t, func(r interface{ Scan(...any) error }) (Notice, error) {
+		n := Notice{ID: newID("ntc-"), Kind: kind, Reason: reason, Time: now}
+		err := r.Scan(&n.RecordID, &n.RecipientAgency, &n.RecipientPerson)
+		return n, err
+	}, `SELECT DISTINCT record_id, recipient_agency, recipient_person FROM intel_disseminations
 		WHERE record_id IN (?`+strings.Repeat(",?", len(ids)-1)+`) ORDER BY record_id, recipient_agency, recipient_person`, args...)
 	if err != nil {
-		return nil, err
-	}
-	var out []Notice
-	for rows.Next() {
-		n := Notice{ID: newID("ntc-"), Kind: kind, Reason: reason, Time: now}
-		if err := rows.Scan(&n.RecordID, &n.RecipientAgency, &n.RecipientPerson); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	for _, n := range out {

@@ -36,7 +36,8 @@ func (s *Store) PutAgency(ctx context.Context, a Agency) error {
 func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
 	return readAll(ctx, s, "agencies", func(sc interface{ Scan(...any) error }) (Agency, error) {
 		var a Agency
-		return a, sc.Scan(&a.Code, &a.Name)
+		err := sc.Scan(&a.Code, &a.Name)
+		return a, err
 	}, "SELECT code, name FROM agencies ORDER BY code")
 }
 
