@@ -5,11 +5,9 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -93,7 +91,7 @@ func (s *Server) apiHandler(rt route) http.Handler {
 		}
 		if err != nil {
 			if retryAfter > 0 {
-				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retryAfter.Seconds()))))
+				setRetryAfter(w.Header(), retryAfter)
 			}
 			s.writeError(w, r, err)
 			return

@@ -5,10 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// guard wraps every request: security headers on every answer, a bound on
-// request bodies, and the per-address rate limit on the API.
+// guard wraps every request: security headers on every answer and the
+// per-address rate limit on the API.
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -27,14 +28,23 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		}
 		if api && s.addrLimit != nil {
 			if ok, wait := s.addrLimit.Allow(remoteHost(r.RemoteAddr)); !ok {
-				h.Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+				setRetryAfter(h, wait)
 				s.writeError(w, r, errRateLimited)
 				return
 			}
 		}
-		// Uploads and transaction feeds have their own, larger bound
-		// (Config.MaxUpload), applied by their handlers.
-		if r.Body != nil && r.URL.Path != "/api/v1/import" && r.URL.Path != "/api/v1/transactions" {
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody bounds the request body of a route at Config.MaxBody. Upload
+// routes are left to their handlers, which bound it at Config.MaxUpload.
+func (s *Server) limitBody(rt route, next http.Handler) http.Handler {
+	if rt.Upload {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
 			if r.ContentLength > s.maxBody {
 				s.writeError(w, r, invalid("request body of %d bytes is larger than the %d allowed", r.ContentLength, s.maxBody))
 				return
@@ -43,4 +53,9 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// setRetryAfter tells a rate-limited client how many whole seconds to wait.
+func setRetryAfter(h http.Header, wait time.Duration) {
+	h.Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 }

@@ -20,6 +20,9 @@ type route struct {
 	Action  string
 	Scope   string
 	API     apiFunc
+	// Upload marks a route whose body may be as large as Config.MaxUpload
+	// (its handler bounds it); every other body is bounded by Config.MaxBody.
+	Upload bool
 }
 
 // routes lists every endpoint of the server. openapi.json documents exactly
@@ -49,7 +52,7 @@ func (s *Server) routes() []route {
 		{Method: "GET", Pattern: "/api/v1/entities", Action: audit.ActionSearch, Scope: auth.ScopeSearch, API: s.listEntities},
 		{Method: "GET", Pattern: "/api/v1/entities/{id}", Action: audit.ActionRead, Scope: auth.ScopeRead, API: s.getEntity},
 		{Method: "GET", Pattern: "/api/v1/datasets", Action: audit.ActionRead, Scope: auth.ScopeRead, API: s.listDatasets},
-		{Method: "POST", Pattern: "/api/v1/import", Action: audit.ActionImport, Scope: auth.ScopeImport, API: s.importUpload},
+		{Method: "POST", Pattern: "/api/v1/import", Action: audit.ActionImport, Scope: auth.ScopeImport, API: s.importUpload, Upload: true},
 
 		{Method: "POST", Pattern: "/api/v1/screen", Action: audit.ActionSearch, Scope: auth.ScopeScreen, API: s.screenBatch},
 		{Method: "POST", Pattern: "/api/v1/clearances", Action: audit.ActionWrite, Scope: auth.ScopeScreen, API: s.createClearance},
@@ -87,7 +90,7 @@ func (s *Server) routes() []route {
 
 		// Financial intelligence (internal/finint): the live transaction feed and SAR/CTR drafts.
 		{Method: "POST", Pattern: "/api/v1/alerts/{id}/report", Action: audit.ActionExport, Scope: auth.ScopeScreen, API: s.alertReport},
-		{Method: "POST", Pattern: "/api/v1/transactions", Action: audit.ActionImport, Scope: auth.ScopeImport, API: s.postTransactions},
+		{Method: "POST", Pattern: "/api/v1/transactions", Action: audit.ActionImport, Scope: auth.ScopeImport, API: s.postTransactions, Upload: true},
 		// yente's matching API, outside /api/v1 so its clients work as they
 		// are; authenticated and audited like every API route.
 		{Method: "POST", Pattern: "/match/{dataset}", Action: audit.ActionSearch, Scope: auth.ScopeScreen, API: s.matchYente},

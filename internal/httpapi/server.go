@@ -165,7 +165,7 @@ func (s *Server) Handler() http.Handler {
 		} else {
 			h = rt.Public
 		}
-		mux.Handle(rt.Method+" "+rt.Pattern, s.metrics.wrap(rt.Pattern, h))
+		mux.Handle(rt.Method+" "+rt.Pattern, s.metrics.wrap(rt.Pattern, s.limitBody(rt, h)))
 	}
 	// Anything else gets the same JSON error shape as the routes do.
 	mux.Handle("/", s.metrics.wrap("unmatched", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -310,6 +310,12 @@ func TestRateLimitsAndBodyLimit(t *testing.T) {
 	if r := f.do("POST", "/api/v1/login", big, nil); r.status != 400 || !strings.Contains(string(r.body), "larger") {
 		t.Errorf("oversized body: got %d %s, want 400", r.status, r.body)
 	}
+	// Upload routes are bounded by MaxUpload in their handlers, not by
+	// MaxBody: the same body reaches authentication there.
+	f.clk.Advance(time.Second)
+	if r := f.do("POST", "/api/v1/transactions", big, nil); strings.Contains(string(r.body), "larger") {
+		t.Errorf("transaction feed body held to MaxBody: got %d %s", r.status, r.body)
+	}
 
 	g := newAuthFixture(t, httpapi.Config{RatePerToken: 1, BurstPerToken: 2})
 	cookie, _ := g.login("alice")
